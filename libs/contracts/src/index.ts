@@ -1,0 +1,5 @@
+export * from './messages';
+export * from './money';
+export * from './order';
+export * from './subjects';
+export * from './validation';

@@ -1,0 +1,3 @@
+export * from './connections.schema';
+export * from './order-ready.schema';
+export * from './sync-event.schema';

@@ -1,0 +1,103 @@
+/**
+ * Every NATS subject and JetStream stream the services use. Subjects follow
+ * `<domain>.<entity>.<event>.<version>`, lower case and dot separated; the trailing number is bumped
+ * when a payload changes incompatibly, and both versions are served during a rolling upgrade.
+ * No service writes a subject string anywhere else.
+ */
+export const Subjects = {
+  /** A connector normalised a channel order (JetStream, stream ORDERS). */
+  OrderReceived: 'orders.order.received.1',
+  /** The rules service rewrote an order for QuickBooks Online (JetStream, stream ORDERS). */
+  OrderReadyForQbo: 'orders.order.ready-qbo.1',
+  /** The rules service rewrote an order for QuickBooks Desktop (JetStream, stream ORDERS). */
+  OrderReadyForQbd: 'orders.order.ready-qbd.1',
+  /** Any service recorded an outcome for the sync activity log (JetStream, stream SYNC). */
+  SyncEventRecorded: 'sync.event.recorded.1',
+
+  /** Request/reply: store a Shopify shop's credentials in the connectors service. */
+  ShopifyConnectionPut: 'connectors.shopify-connection.put.1',
+  /** Request/reply: exchange a QuickBooks Online authorisation code for tokens in the qbo service. */
+  QboConnectionAuthorize: 'qbo.connection.authorize.1',
+  /** Request/reply: read a QuickBooks Online connection's status (never its tokens). */
+  QboConnectionGet: 'qbo.connection.get.1',
+  /** Request/reply: store an account's rule set in the rules service. */
+  RuleSetPut: 'rules.rule-set.put.1',
+} as const;
+
+export type Subject = (typeof Subjects)[keyof typeof Subjects];
+
+/** Prefix of the subjects that hold messages a consumer gave up on: `deadletter.<stream>.<consumer>`. */
+export const DEAD_LETTER_PREFIX = 'deadletter';
+
+export function deadLetterSubject(stream: string, consumer: string): string {
+  return `${DEAD_LETTER_PREFIX}.${stream.toLowerCase()}.${consumer}`;
+}
+
+export interface StreamDefinition {
+  name: string;
+  subjects: string[];
+  /** How long JetStream remembers a message id to drop a republished duplicate, in seconds. */
+  duplicateWindowSeconds: number;
+  /** How long messages are kept, in seconds; 0 keeps them until the stream's limits remove them. */
+  maxAgeSeconds: number;
+}
+
+const DAY_SECONDS = 24 * 60 * 60;
+
+export const Streams = {
+  Orders: {
+    name: 'ORDERS',
+    subjects: ['orders.>'],
+    // Shopify retries a failed webhook for up to 48 hours; a day of message ids absorbs most of
+    // those, and the posting ledger's unique index absorbs the rest.
+    duplicateWindowSeconds: DAY_SECONDS,
+    maxAgeSeconds: 7 * DAY_SECONDS,
+  },
+  Sync: {
+    name: 'SYNC',
+    subjects: ['sync.>'],
+    duplicateWindowSeconds: 10 * 60,
+    maxAgeSeconds: 7 * DAY_SECONDS,
+  },
+  DeadLetters: {
+    name: 'DEADLETTERS',
+    subjects: [`${DEAD_LETTER_PREFIX}.>`],
+    duplicateWindowSeconds: 10 * 60,
+    maxAgeSeconds: 30 * DAY_SECONDS,
+  },
+} as const satisfies Record<string, StreamDefinition>;
+
+export interface ConsumerDefinition {
+  stream: StreamDefinition;
+  /** Durable consumer name; replicas of one service share it and so share the work. */
+  durable: string;
+  filterSubject: string;
+  /** Deliveries before a message is moved to the dead-letter subject. */
+  maxDeliver: number;
+  /** Seconds a delivered message may stay unacknowledged before JetStream redelivers it. */
+  ackWaitSeconds: number;
+}
+
+export const Consumers = {
+  RulesOrderReceived: {
+    stream: Streams.Orders,
+    durable: 'rules-order-received',
+    filterSubject: Subjects.OrderReceived,
+    maxDeliver: 5,
+    ackWaitSeconds: 30,
+  },
+  QboOrderReady: {
+    stream: Streams.Orders,
+    durable: 'qbo-order-ready',
+    filterSubject: Subjects.OrderReadyForQbo,
+    maxDeliver: 8,
+    ackWaitSeconds: 60,
+  },
+  GatewaySyncEvents: {
+    stream: Streams.Sync,
+    durable: 'gateway-sync-events',
+    filterSubject: Subjects.SyncEventRecorded,
+    maxDeliver: 10,
+    ackWaitSeconds: 30,
+  },
+} as const satisfies Record<string, ConsumerDefinition>;
