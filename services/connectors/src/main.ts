@@ -1,0 +1,7 @@
+import 'reflect-metadata';
+
+import { runService } from '@qbsync/platform';
+
+import { connectorsService } from './connectors.service';
+
+void runService(connectorsService);

@@ -1,0 +1,67 @@
+import { Schema } from 'mongoose';
+
+/** A company using the product: it owns channel connections and one QuickBooks company. */
+export interface AccountDocument {
+  accountId: string;
+  name: string;
+  target: 'qbo' | 'qbd';
+  createdAt: Date;
+}
+
+export const accountSchema = new Schema<AccountDocument>(
+  {
+    accountId: { type: String, required: true },
+    name: { type: String, required: true },
+    target: { type: String, required: true, enum: ['qbo', 'qbd'] },
+    createdAt: { type: Date, required: true },
+  },
+  { collection: 'accounts', versionKey: false },
+);
+accountSchema.index({ accountId: 1 }, { unique: true });
+
+/** A channel or QuickBooks connection as the dashboard lists it; secrets live in the owning service. */
+export interface ConnectionDocument {
+  connectionId: string;
+  accountId: string;
+  kind: 'shopify' | 'qbo';
+  status: 'pending' | 'connected';
+  shopDomain?: string;
+  realmId?: string;
+  updatedAt: Date;
+}
+
+export const connectionSchema = new Schema<ConnectionDocument>(
+  {
+    connectionId: { type: String, required: true },
+    accountId: { type: String, required: true },
+    kind: { type: String, required: true, enum: ['shopify', 'qbo'] },
+    status: { type: String, required: true, enum: ['pending', 'connected'] },
+    shopDomain: { type: String },
+    realmId: { type: String },
+    updatedAt: { type: Date, required: true },
+  },
+  { collection: 'connections', versionKey: false },
+);
+connectionSchema.index({ connectionId: 1 }, { unique: true });
+connectionSchema.index({ accountId: 1 });
+
+/** An OAuth `state` value handed to QuickBooks, checked on the callback against CSRF. */
+export interface OAuthStateDocument {
+  state: string;
+  accountId: string;
+  connectionId: string;
+  missingItemAction: 'create' | 'fail';
+  expiresAt: Date;
+}
+
+export const oauthStateSchema = new Schema<OAuthStateDocument>(
+  {
+    state: { type: String, required: true },
+    accountId: { type: String, required: true },
+    connectionId: { type: String, required: true },
+    missingItemAction: { type: String, required: true, enum: ['create', 'fail'] },
+    expiresAt: { type: Date, required: true },
+  },
+  { collection: 'oauth_states', versionKey: false },
+);
+oauthStateSchema.index({ state: 1 }, { unique: true });

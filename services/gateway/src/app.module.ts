@@ -1,0 +1,31 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { ScheduleModule } from '@nestjs/schedule';
+
+import { AccountRepository } from './accounts/account.repository';
+import { AccountsController } from './accounts/accounts.controller';
+import { ApiTokenGuard } from './auth/api-token.guard';
+import { ConnectionsController } from './connections/connections.controller';
+import { RpcClient } from './rpc/rpc.client';
+import { RetentionJob } from './sync-log/retention.job';
+import { SyncEventRepository } from './sync-log/sync-event.repository';
+import { SyncEventsWorker } from './sync-log/sync-events.worker';
+import { SyncLogController } from './sync-log/sync-log.controller';
+
+@Module({})
+export class GatewayModule {
+  static register(platform: DynamicModule): DynamicModule {
+    return {
+      module: GatewayModule,
+      imports: [platform, ScheduleModule.forRoot()],
+      controllers: [AccountsController, ConnectionsController, SyncLogController],
+      providers: [
+        ApiTokenGuard,
+        RpcClient,
+        AccountRepository,
+        SyncEventRepository,
+        SyncEventsWorker,
+        RetentionJob,
+      ],
+    };
+  }
+}

@@ -1,0 +1,12 @@
+import { type ServiceDefinition } from '@qbsync/platform';
+
+import { GatewayModule } from './app.module';
+import { gatewayConfigSchema } from './gateway.config';
+
+export const gatewayService: ServiceDefinition<typeof gatewayConfigSchema> = {
+  name: 'gateway',
+  configSchema: gatewayConfigSchema,
+  rootModule: (platform) => GatewayModule.register(platform),
+  nats: true,
+  database: true,
+};

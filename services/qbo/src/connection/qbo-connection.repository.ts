@@ -1,0 +1,130 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG, MONGOOSE_CONNECTION, SecretBox } from '@qbsync/platform';
+import { type Connection, type Model } from 'mongoose';
+
+import { type QboConfig } from '../qbo.config';
+import {
+  type MissingItemAction,
+  QBO_CONNECTION_MODEL,
+  type QboConnectionDocument,
+  qboConnectionSchema,
+} from './qbo-connection.schema';
+
+export interface QboTokens {
+  accessToken: string;
+  refreshToken: string;
+  accessTokenExpiresAt: Date;
+  refreshTokenExpiresAt: Date;
+}
+
+/** A connection with decrypted tokens, kept in memory only. */
+export interface QboConnection extends QboTokens {
+  accountId: string;
+  connectionId: string;
+  realmId: string;
+  status: QboConnectionDocument['status'];
+  missingItemAction: MissingItemAction;
+}
+
+@Injectable()
+export class QboConnectionRepository {
+  private readonly model: Model<QboConnectionDocument>;
+  private readonly secretBox: SecretBox;
+
+  constructor(
+    @Inject(MONGOOSE_CONNECTION) database: Connection,
+    @Inject(APP_CONFIG) config: QboConfig,
+  ) {
+    this.model = database.model<QboConnectionDocument>(QBO_CONNECTION_MODEL, qboConnectionSchema);
+    this.secretBox = new SecretBox(config.ENCRYPTION_KEY);
+  }
+
+  async findByAccountId(accountId: string): Promise<QboConnection | null> {
+    const document = await this.model.findOne({ accountId }).lean<QboConnectionDocument>().exec();
+
+    return document ? this.decrypt(document) : null;
+  }
+
+  async upsert(connection: Omit<QboConnection, 'status'>): Promise<void> {
+    await this.model.updateOne(
+      { accountId: connection.accountId },
+      {
+        $set: {
+          connectionId: connection.connectionId,
+          realmId: connection.realmId,
+          status: 'connected',
+          missingItemAction: connection.missingItemAction,
+          ...this.encryptTokens(connection),
+          updatedAt: new Date(),
+        },
+        $unset: { refreshLockedUntil: 1 },
+      },
+      { upsert: true },
+    );
+  }
+
+  /**
+   * Takes the refresh lock for `lockMilliseconds` with one atomic update; returns false when
+   * another replica holds it.
+   */
+  async tryLockRefresh(accountId: string, lockMilliseconds: number): Promise<boolean> {
+    const now = new Date();
+    const result = await this.model.updateOne(
+      {
+        accountId,
+        $or: [{ refreshLockedUntil: { $exists: false } }, { refreshLockedUntil: { $lt: now } }],
+      },
+      { $set: { refreshLockedUntil: new Date(now.getTime() + lockMilliseconds) } },
+    );
+
+    return result.modifiedCount === 1;
+  }
+
+  /** Stores rotated tokens and releases the refresh lock in the same single-document update. */
+  async saveRefreshedTokens(accountId: string, tokens: QboTokens): Promise<void> {
+    await this.model.updateOne(
+      { accountId },
+      {
+        $set: { ...this.encryptTokens(tokens), status: 'connected', updatedAt: new Date() },
+        $unset: { refreshLockedUntil: 1 },
+      },
+    );
+  }
+
+  async markReconnectNeeded(accountId: string): Promise<void> {
+    await this.model.updateOne(
+      { accountId },
+      {
+        $set: { status: 'reconnect_needed', updatedAt: new Date() },
+        $unset: { refreshLockedUntil: 1 },
+      },
+    );
+  }
+
+  async releaseRefreshLock(accountId: string): Promise<void> {
+    await this.model.updateOne({ accountId }, { $unset: { refreshLockedUntil: 1 } });
+  }
+
+  private encryptTokens(tokens: QboTokens): Partial<QboConnectionDocument> {
+    return {
+      encryptedAccessToken: this.secretBox.encrypt(tokens.accessToken),
+      encryptedRefreshToken: this.secretBox.encrypt(tokens.refreshToken),
+      accessTokenExpiresAt: tokens.accessTokenExpiresAt,
+      refreshTokenExpiresAt: tokens.refreshTokenExpiresAt,
+    };
+  }
+
+  private decrypt(document: QboConnectionDocument): QboConnection {
+    return {
+      accountId: document.accountId,
+      connectionId: document.connectionId,
+      realmId: document.realmId,
+      status: document.status,
+      missingItemAction: document.missingItemAction ?? 'create',
+      accessToken: this.secretBox.decrypt(document.encryptedAccessToken),
+      refreshToken: this.secretBox.decrypt(document.encryptedRefreshToken),
+      accessTokenExpiresAt: new Date(document.accessTokenExpiresAt),
+      refreshTokenExpiresAt: new Date(document.refreshTokenExpiresAt),
+    };
+  }
+}

@@ -1,0 +1,45 @@
+import { Schema } from 'mongoose';
+
+/** What to do with an order line whose SKU matches no QuickBooks item. */
+export type MissingItemAction = 'create' | 'fail';
+
+/** A QuickBooks Online company connected to an account. Tokens are stored encrypted. */
+export interface QboConnectionDocument {
+  accountId: string;
+  connectionId: string;
+  realmId: string;
+  status: 'connected' | 'reconnect_needed';
+  encryptedAccessToken: string;
+  encryptedRefreshToken: string;
+  accessTokenExpiresAt: Date;
+  refreshTokenExpiresAt: Date;
+  missingItemAction: MissingItemAction;
+  /** Set while one replica refreshes the tokens, so two replicas never refresh at once. */
+  refreshLockedUntil?: Date;
+  updatedAt: Date;
+}
+
+export const QBO_CONNECTION_MODEL = 'QboConnection';
+
+export const qboConnectionSchema = new Schema<QboConnectionDocument>(
+  {
+    accountId: { type: String, required: true },
+    connectionId: { type: String, required: true },
+    realmId: { type: String, required: true },
+    status: { type: String, required: true, enum: ['connected', 'reconnect_needed'] },
+    encryptedAccessToken: { type: String, required: true },
+    encryptedRefreshToken: { type: String, required: true },
+    accessTokenExpiresAt: { type: Date, required: true },
+    refreshTokenExpiresAt: { type: Date, required: true },
+    missingItemAction: {
+      type: String,
+      required: true,
+      enum: ['create', 'fail'],
+      default: 'create',
+    },
+    refreshLockedUntil: { type: Date },
+    updatedAt: { type: Date, required: true },
+  },
+  { collection: 'qbo_connections', versionKey: false },
+);
+qboConnectionSchema.index({ accountId: 1 }, { unique: true });

@@ -1,0 +1,200 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG, type AppLogger } from '@qbsync/platform';
+
+import { type QboConfig } from '../qbo.config';
+import {
+  type QboConnection,
+  type QboConnectionRepository,
+  type QboTokens,
+} from './qbo-connection.repository';
+
+/** Refresh an access token this long before it expires, so no request starts with a dying token. */
+const REFRESH_MARGIN_MILLISECONDS = 5 * 60 * 1000;
+const REFRESH_LOCK_MILLISECONDS = 30_000;
+const LOCK_WAIT_ATTEMPTS = 20;
+const LOCK_WAIT_MILLISECONDS = 250;
+
+/** The company must be connected again: the refresh token was revoked or expired. */
+export class QboReconnectNeededError extends Error {
+  constructor(readonly accountId: string) {
+    super(
+      'QuickBooks Online rejected the refresh token (invalid_grant); the company must be reconnected',
+    );
+    this.name = 'QboReconnectNeededError';
+  }
+}
+
+interface TokenResponse {
+  access_token: string;
+  refresh_token: string;
+  expires_in: number;
+  x_refresh_token_expires_in: number;
+}
+
+/**
+ * OAuth 2.0 tokens for QuickBooks Online: exchanges authorisation codes, and refreshes access tokens
+ * before they expire. Intuit rotates the refresh token on each refresh, so the newest one is stored
+ * at once, and a database lock makes sure only one replica refreshes a company at a time.
+ */
+@Injectable()
+export class QboTokenService {
+  private readonly logger: AppLogger;
+  private readonly refreshesInFlight = new Map<string, Promise<QboConnection>>();
+
+  constructor(
+    private readonly connections: QboConnectionRepository,
+    @Inject(APP_CONFIG) private readonly config: QboConfig,
+    logger: AppLogger,
+  ) {
+    this.logger = logger.child(QboTokenService.name);
+  }
+
+  async exchangeCode(code: string, redirectUri: string): Promise<QboTokens> {
+    return this.requestTokens({
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: redirectUri,
+    });
+  }
+
+  /** Returns the connection with an access token valid for at least the refresh margin. */
+  async getFreshConnection(connection: QboConnection): Promise<QboConnection> {
+    if (connection.accessTokenExpiresAt.getTime() - Date.now() > REFRESH_MARGIN_MILLISECONDS) {
+      return connection;
+    }
+
+    return this.refresh(connection.accountId);
+  }
+
+  /** Refreshes now, for example after QuickBooks answered 401 to a token that looked valid. */
+  async refresh(accountId: string): Promise<QboConnection> {
+    const inFlight = this.refreshesInFlight.get(accountId);
+
+    if (inFlight) {
+      return inFlight;
+    }
+
+    const refresh = this.refreshWithLock(accountId).finally(() =>
+      this.refreshesInFlight.delete(accountId),
+    );
+
+    this.refreshesInFlight.set(accountId, refresh);
+
+    return refresh;
+  }
+
+  private async refreshWithLock(accountId: string): Promise<QboConnection> {
+    const before = await this.requireConnection(accountId);
+
+    for (let attempt = 0; attempt < LOCK_WAIT_ATTEMPTS; attempt++) {
+      if (await this.connections.tryLockRefresh(accountId, REFRESH_LOCK_MILLISECONDS)) {
+        return this.refreshLocked(accountId);
+      }
+
+      // Another replica is refreshing: wait for its new token instead of spending the refresh token.
+      await sleep(LOCK_WAIT_MILLISECONDS);
+      const current = await this.requireConnection(accountId);
+
+      if (current.accessToken !== before.accessToken) {
+        return current;
+      }
+    }
+
+    throw new Error(
+      `Timed out waiting for another replica to refresh the QuickBooks tokens of account ${accountId}`,
+    );
+  }
+
+  private async refreshLocked(accountId: string): Promise<QboConnection> {
+    const connection = await this.requireConnection(accountId);
+
+    try {
+      const tokens = await this.requestTokens({
+        grant_type: 'refresh_token',
+        refresh_token: connection.refreshToken,
+      });
+
+      await this.connections.saveRefreshedTokens(accountId, tokens);
+      this.logger.info('Refreshed QuickBooks Online tokens', {
+        accountId,
+        realmId: connection.realmId,
+      });
+
+      return { ...connection, ...tokens, status: 'connected' };
+    } catch (error) {
+      if (error instanceof InvalidGrantError) {
+        await this.connections.markReconnectNeeded(accountId);
+        this.logger.error('QuickBooks Online connection needs to be reconnected', error, {
+          accountId,
+          realmId: connection.realmId,
+        });
+        throw new QboReconnectNeededError(accountId);
+      }
+
+      await this.connections.releaseRefreshLock(accountId);
+      throw error;
+    }
+  }
+
+  private async requireConnection(accountId: string): Promise<QboConnection> {
+    const connection = await this.connections.findByAccountId(accountId);
+
+    if (!connection) {
+      throw new Error(`Account ${accountId} has no QuickBooks Online connection`);
+    }
+
+    if (connection.status === 'reconnect_needed') {
+      throw new QboReconnectNeededError(accountId);
+    }
+
+    return connection;
+  }
+
+  private async requestTokens(form: Record<string, string>): Promise<QboTokens> {
+    const credentials = Buffer.from(
+      `${this.config.QBO_CLIENT_ID}:${this.config.QBO_CLIENT_SECRET}`,
+    ).toString('base64');
+    const response = await fetch(this.config.QBO_TOKEN_URL, {
+      method: 'POST',
+      headers: {
+        Authorization: `Basic ${credentials}`,
+        'Content-Type': 'application/x-www-form-urlencoded',
+        Accept: 'application/json',
+      },
+      body: new URLSearchParams(form).toString(),
+      signal: AbortSignal.timeout(this.config.QBO_REQUEST_TIMEOUT_MS),
+    });
+    const text = await response.text();
+
+    if (!response.ok) {
+      if (/invalid_grant/.test(text)) {
+        throw new InvalidGrantError();
+      }
+
+      throw new Error(
+        `QuickBooks token endpoint answered HTTP ${response.status}: ${text.slice(0, 200)}`,
+      );
+    }
+
+    const body = JSON.parse(text) as TokenResponse;
+    const now = Date.now();
+
+    return {
+      accessToken: body.access_token,
+      refreshToken: body.refresh_token,
+      accessTokenExpiresAt: new Date(now + body.expires_in * 1000),
+      refreshTokenExpiresAt: new Date(now + body.x_refresh_token_expires_in * 1000),
+    };
+  }
+}
+
+class InvalidGrantError extends Error {
+  constructor() {
+    super('The token endpoint answered invalid_grant');
+    this.name = 'InvalidGrantError';
+  }
+}
+
+function sleep(milliseconds: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, milliseconds));
+}

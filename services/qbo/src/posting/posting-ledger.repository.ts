@@ -1,0 +1,140 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { isDuplicateKeyError, MONGOOSE_CONNECTION } from '@qbsync/platform';
+import { type Connection, type Model } from 'mongoose';
+
+import {
+  POSTING_LEDGER_MODEL,
+  type PostingLedgerDocument,
+  postingLedgerSchema,
+} from './posting-ledger.schema';
+
+export interface LedgerKey {
+  accountId: string;
+  channel: string;
+  channelOrderId: string;
+  documentKind: string;
+}
+
+export type ClaimResult =
+  /** This delivery may post. `mayHaveLanded`: an earlier attempt may have reached QuickBooks. */
+  | { outcome: 'claimed'; entry: PostingLedgerDocument; mayHaveLanded: boolean }
+  | { outcome: 'already_posted'; entry: PostingLedgerDocument }
+  /** Another replica is posting it right now. */
+  | { outcome: 'busy'; entry: PostingLedgerDocument };
+
+@Injectable()
+export class PostingLedgerRepository {
+  private readonly model: Model<PostingLedgerDocument>;
+
+  constructor(@Inject(MONGOOSE_CONNECTION) connection: Connection) {
+    this.model = connection.model<PostingLedgerDocument>(POSTING_LEDGER_MODEL, postingLedgerSchema);
+  }
+
+  /**
+   * Claims the right to post `key`. The first claim inserts the entry; the unique index turns every
+   * concurrent or later claim into a read of that entry. A pending claim older than
+   * `staleAfterMilliseconds` belongs to a replica that stopped, and is taken over.
+   */
+  async claim(
+    key: LedgerKey,
+    requestId: string,
+    staleAfterMilliseconds: number,
+  ): Promise<ClaimResult> {
+    const now = new Date();
+
+    try {
+      const entry = await this.model.create({
+        ...key,
+        state: 'pending',
+        requestId,
+        claimedAt: now,
+        attempts: 1,
+        updatedAt: now,
+      });
+
+      return { outcome: 'claimed', entry: entry.toObject(), mayHaveLanded: false };
+    } catch (error) {
+      if (!isDuplicateKeyError(error)) {
+        throw error;
+      }
+    }
+
+    const existing = await this.model.findOne(key).lean<PostingLedgerDocument>().exec();
+
+    if (!existing) {
+      throw new Error(
+        `Posting ledger entry for order ${key.channelOrderId} vanished while being claimed`,
+      );
+    }
+
+    if (existing.state === 'posted') {
+      return { outcome: 'already_posted', entry: existing };
+    }
+
+    const isStale = now.getTime() - new Date(existing.claimedAt).getTime() > staleAfterMilliseconds;
+
+    if (existing.state === 'pending' && !isStale) {
+      return { outcome: 'busy', entry: existing };
+    }
+
+    return this.takeOver(key, existing, now);
+  }
+
+  async markPosted(
+    key: LedgerKey,
+    result: { realmId: string; documentId: string; docNumber?: string; documentTotal: number },
+  ): Promise<void> {
+    await this.model.updateOne(key, {
+      $set: { state: 'posted', ...result, updatedAt: new Date() },
+      $unset: { lastError: 1 },
+    });
+  }
+
+  async markFailed(key: LedgerKey, reason: string): Promise<void> {
+    await this.model.updateOne(key, {
+      $set: { state: 'failed', lastError: reason.slice(0, 2000), updatedAt: new Date() },
+    });
+  }
+
+  /** Leaves the entry pending but lets the next delivery take it over at once, checking for a landed write. */
+  async release(key: LedgerKey, reason: string): Promise<void> {
+    await this.model.updateOne(key, {
+      $set: { claimedAt: new Date(0), lastError: reason.slice(0, 2000), updatedAt: new Date() },
+    });
+  }
+
+  async findByKey(key: LedgerKey): Promise<PostingLedgerDocument | null> {
+    return this.model.findOne(key).lean<PostingLedgerDocument>().exec();
+  }
+
+  /** Conditional update on the claim time read, so only one of several racing deliveries wins. */
+  private async takeOver(
+    key: LedgerKey,
+    existing: PostingLedgerDocument,
+    now: Date,
+  ): Promise<ClaimResult> {
+    const result = await this.model.updateOne(
+      { ...key, state: existing.state, claimedAt: existing.claimedAt },
+      { $set: { state: 'pending', claimedAt: now, updatedAt: now }, $inc: { attempts: 1 } },
+    );
+
+    if (result.modifiedCount !== 1) {
+      const current = (await this.findByKey(key)) ?? existing;
+
+      return current.state === 'posted'
+        ? { outcome: 'already_posted', entry: current }
+        : { outcome: 'busy', entry: current };
+    }
+
+    const entry = {
+      ...existing,
+      state: 'pending' as const,
+      claimedAt: now,
+      attempts: existing.attempts + 1,
+    };
+
+    // A pending entry's write may have landed before its replica stopped, and a failed one may have
+    // failed on a timeout after QuickBooks committed, so every takeover checks before posting.
+    return { outcome: 'claimed', entry, mayHaveLanded: true };
+  }
+}

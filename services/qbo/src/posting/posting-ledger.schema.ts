@@ -1,0 +1,57 @@
+import { Schema } from 'mongoose';
+
+/**
+ * pending: a replica is posting it (or crashed while posting; see `claimedAt`).
+ * posted: the document exists in QuickBooks. failed: QuickBooks refused it or it could not be
+ * sent; a re-sync may post it after the fix.
+ */
+export type LedgerState = 'pending' | 'posted' | 'failed';
+
+/**
+ * One entry per channel order and document kind. Its unique index is what makes an order post at
+ * most once, whatever is redelivered or retried and however many replicas run.
+ */
+export interface PostingLedgerDocument {
+  accountId: string;
+  channel: string;
+  channelOrderId: string;
+  documentKind: string;
+  state: LedgerState;
+  /** QuickBooks `requestid` of the write; kept for every retry so QuickBooks replays, not repeats. */
+  requestId: string;
+  claimedAt: Date;
+  attempts: number;
+  realmId?: string;
+  documentId?: string;
+  docNumber?: string;
+  /** Total QuickBooks computed, in minor units. */
+  documentTotal?: number;
+  lastError?: string;
+  updatedAt: Date;
+}
+
+export const POSTING_LEDGER_MODEL = 'PostingLedger';
+
+export const postingLedgerSchema = new Schema<PostingLedgerDocument>(
+  {
+    accountId: { type: String, required: true },
+    channel: { type: String, required: true },
+    channelOrderId: { type: String, required: true },
+    documentKind: { type: String, required: true },
+    state: { type: String, required: true, enum: ['pending', 'posted', 'failed'] },
+    requestId: { type: String, required: true },
+    claimedAt: { type: Date, required: true },
+    attempts: { type: Number, required: true },
+    realmId: { type: String },
+    documentId: { type: String },
+    docNumber: { type: String },
+    documentTotal: { type: Number },
+    lastError: { type: String },
+    updatedAt: { type: Date, required: true },
+  },
+  { collection: 'posting_ledger', versionKey: false },
+);
+postingLedgerSchema.index(
+  { accountId: 1, channel: 1, channelOrderId: 1, documentKind: 1 },
+  { unique: true },
+);

@@ -1,0 +1,21 @@
+/** Why an order could not be posted, with what the user can do about it. */
+export class PostingError extends Error {
+  constructor(
+    message: string,
+    readonly fix: string,
+    readonly code: PostingErrorCode,
+  ) {
+    super(message);
+    this.name = 'PostingError';
+  }
+}
+
+export enum PostingErrorCode {
+  OrderDoesNotBalance = 'order_does_not_balance',
+  ItemNotFound = 'item_not_found',
+  CustomerNameTaken = 'customer_name_taken',
+  AccountNotFound = 'account_not_found',
+  NotConnected = 'not_connected',
+  ReconnectNeeded = 'reconnect_needed',
+  QuickBooksRejected = 'quickbooks_rejected',
+}

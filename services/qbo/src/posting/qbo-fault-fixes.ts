@@ -1,0 +1,29 @@
+import { type QboFaultError } from '../api/qbo-api.errors';
+
+/** What a user can do about the QuickBooks Online faults orders run into, by fault code. */
+const FIXES: Record<string, string> = {
+  '2010':
+    'The document had a property QuickBooks does not accept; report this with the order id, it is a product defect',
+  '2020':
+    'A required field was empty; fill it in the channel (or add a rule that sets it), then re-sync the order',
+  '2050':
+    'A field was longer than QuickBooks allows; shorten it in the channel or with a rule, then re-sync the order',
+  '2500':
+    'A referenced customer, item, tax code or account no longer exists in QuickBooks; restore it or fix the mapping, then re-sync the order',
+  '3200':
+    'QuickBooks rejected the access token; reconnect the QuickBooks Online company, then re-sync the order',
+  '5010': 'The record changed in QuickBooks while the order was posting; re-sync the order',
+  '6000':
+    'QuickBooks rejected the document under its business rules; read the message, correct the order or the company settings, then re-sync',
+  '6140':
+    'Another transaction already uses this document number; turn off duplicate-number checking in QuickBooks or set an order number prefix, then re-sync',
+  '6240':
+    'The name is already used by another customer, vendor or employee; rename one of them, then re-sync the order',
+};
+
+export function fixForFault(fault: QboFaultError): string {
+  return (
+    FIXES[fault.code ?? ''] ??
+    `QuickBooks refused the document (fault ${fault.code ?? fault.httpStatus}); correct what its message names, then re-sync the order`
+  );
+}

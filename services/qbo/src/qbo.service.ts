@@ -1,0 +1,13 @@
+import { type ServiceDefinition } from '@qbsync/platform';
+
+import { QboModule } from './app.module';
+import { qboConfigSchema } from './qbo.config';
+
+export const qboService: ServiceDefinition<typeof qboConfigSchema> = {
+  name: 'qbo',
+  configSchema: qboConfigSchema,
+  rootModule: (platform) => QboModule.register(platform),
+  nats: true,
+  database: true,
+  requestReply: true,
+};

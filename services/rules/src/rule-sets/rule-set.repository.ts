@@ -1,0 +1,32 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { MONGOOSE_CONNECTION } from '@qbsync/platform';
+import { type Connection, type Model } from 'mongoose';
+
+import { RULE_SET_MODEL, type RuleSetDocument, ruleSetSchema } from './rule-set.schema';
+
+@Injectable()
+export class RuleSetRepository {
+  private readonly model: Model<RuleSetDocument>;
+
+  constructor(@Inject(MONGOOSE_CONNECTION) connection: Connection) {
+    this.model = connection.model<RuleSetDocument>(RULE_SET_MODEL, ruleSetSchema);
+  }
+
+  async findByAccountId(accountId: string): Promise<RuleSetDocument | null> {
+    return this.model.findOne({ accountId }, { _id: 0 }).lean<RuleSetDocument>().exec();
+  }
+
+  /** Stores the target and bumps the version in one atomic update. */
+  async putTarget(accountId: string, target: RuleSetDocument['target']): Promise<RuleSetDocument> {
+    const updated = await this.model
+      .findOneAndUpdate(
+        { accountId },
+        { $set: { target, updatedAt: new Date() }, $inc: { version: 1 } },
+        { upsert: true, new: true, projection: { _id: 0 } },
+      )
+      .lean<RuleSetDocument>()
+      .exec();
+
+    return updated!;
+  }
+}
