@@ -12,8 +12,11 @@ const CHANNEL_MODULES: Partial<Record<Channel, Type>> = {
 export class ConnectorsModule {
   static register(platform: DynamicModule, channel: Channel): DynamicModule {
     const channelModule = CHANNEL_MODULES[channel];
+
     if (!channelModule) {
-      throw new Error(`CHANNEL=${channel} has no connector in this version; supported: ${Object.keys(CHANNEL_MODULES).join(', ')}`);
+      throw new Error(
+        `CHANNEL=${channel} has no connector in this version; supported: ${Object.keys(CHANNEL_MODULES).join(', ')}`,
+      );
     }
 
     return { module: ConnectorsModule, imports: [platform, channelModule] };

@@ -10,7 +10,11 @@ export const connectorsConfigSchema = baseConfigSchema
     /** The channel this deployment serves; each channel scales as its own Deployment. */
     CHANNEL: z.enum(CHANNELS).default('shopify'),
     /** Largest webhook body accepted, in bytes; Shopify orders with hundreds of lines stay well under. */
-    WEBHOOK_BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(2 * 1024 * 1024),
+    WEBHOOK_BODY_LIMIT_BYTES: z.coerce
+      .number()
+      .int()
+      .positive()
+      .default(2 * 1024 * 1024),
   });
 
 export type ConnectorsConfig = z.infer<typeof connectorsConfigSchema>;

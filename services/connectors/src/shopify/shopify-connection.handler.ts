@@ -1,9 +1,9 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload, RpcException } from '@nestjs/microservices';
 import { parseMessage, shopifyConnectionPutSchema, Subjects } from '@qbsync/contracts';
-import { AppLogger } from '@qbsync/platform';
+import { type AppLogger } from '@qbsync/platform';
 
-import { ShopifyConnectionRepository } from './shopify-connection.repository';
+import { type ShopifyConnectionRepository } from './shopify-connection.repository';
 
 /** Stores a shop's credentials on the gateway's request; the secrets never leave this service. */
 @Controller()
@@ -22,11 +22,13 @@ export class ShopifyConnectionHandler {
     @Payload() payload: unknown,
   ): Promise<{ connectionId: string; shopDomain: string }> {
     const parsed = parseMessage(shopifyConnectionPutSchema, payload);
+
     if (!parsed.ok) {
       throw new RpcException({ code: 'invalid_request', message: parsed.error });
     }
 
     const request = parsed.value;
+
     await this.connections.upsert(request);
     this.logger.info('Shopify connection stored', {
       accountId: request.accountId,

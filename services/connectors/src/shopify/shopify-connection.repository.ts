@@ -65,6 +65,7 @@ export class ShopifyConnectionRepository {
    */
   async findByShopDomain(shopDomain: string, fresh = false): Promise<ShopifyConnection | null> {
     const cached = this.cache.get(shopDomain);
+
     if (!fresh && cached && cached.expiresAt > Date.now()) {
       return cached.connection;
     }
@@ -74,6 +75,7 @@ export class ShopifyConnectionRepository {
       .lean<ShopifyConnectionDocument>()
       .exec();
     const connection = document ? this.decrypt(document) : null;
+
     this.cache.set(shopDomain, { connection, expiresAt: Date.now() + CACHE_MILLISECONDS });
 
     return connection;

@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { type Order, Subjects } from '@qbsync/contracts';
-import { AppLogger, JetStreamService, MetricsService, SyncEventPublisher } from '@qbsync/platform';
+import { type AppLogger, type JetStreamService, type MetricsService, type SyncEventPublisher } from '@qbsync/platform';
 import { type Counter } from 'prom-client';
 
 import {
   type ShopifyConnection,
-  ShopifyConnectionRepository,
+  type ShopifyConnectionRepository,
 } from './shopify-connection.repository';
 import { normaliseShopifyOrder } from './shopify-order.normaliser';
 import { isValidShopifySignature } from './shopify-signature';
@@ -55,6 +55,7 @@ export class ShopifyWebhookService {
 
   async receive(delivery: ShopifyDelivery): Promise<DeliveryOutcome> {
     const outcome = await this.process(delivery);
+
     this.deliveries.inc({ topic: delivery.topic ?? 'none', outcome: outcome.status });
 
     return outcome;
@@ -62,8 +63,10 @@ export class ShopifyWebhookService {
 
   private async process(delivery: ShopifyDelivery): Promise<DeliveryOutcome> {
     const connection = await this.authenticate(delivery);
+
     if (!connection) {
       const reason = 'missing or invalid X-Shopify-Hmac-Sha256 signature for this shop';
+
       this.logger.warn('Rejected Shopify webhook', {
         shopDomain: delivery.shopDomain,
         webhookId: delivery.webhookId,
@@ -81,6 +84,7 @@ export class ShopifyWebhookService {
     }
 
     let order: Order;
+
     try {
       order = normaliseShopifyOrder(parseJson(delivery.rawBody), {
         accountId: connection.accountId,
@@ -109,6 +113,7 @@ export class ShopifyWebhookService {
 
     for (const fresh of [false, true]) {
       const connection = await this.connections.findByShopDomain(delivery.shopDomain, fresh);
+
       if (
         connection &&
         isValidShopifySignature(delivery.rawBody, delivery.signature, connection.webhookSecret)
@@ -125,6 +130,7 @@ export class ShopifyWebhookService {
     // by JetStream's duplicate window and, after it, by the posting ledger's unique index.
     const messageId = `${order.connectionId}:${order.channelOrderId}:${order.updatedAt}`;
     const ack = await this.jetStream.publish(Subjects.OrderReceived, order, { messageId });
+
     this.logger.info('Accepted Shopify order', {
       accountId: order.accountId,
       channel: order.channel,
@@ -141,6 +147,7 @@ export class ShopifyWebhookService {
     reason: string,
   ): Promise<DeliveryOutcome> {
     const orderId = peekOrderId(delivery.rawBody);
+
     await this.syncEvents.publish({
       eventId: `${connection.connectionId}:${delivery.webhookId ?? orderId ?? 'unknown'}:rejected`,
       accountId: connection.accountId,
