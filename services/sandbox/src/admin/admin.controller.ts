@@ -1,0 +1,118 @@
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Logger,
+  NotFoundException,
+  Param,
+  Patch,
+  Post,
+  Query,
+} from '@nestjs/common';
+
+import { formatQboResponseTime } from '../common/qbo-time';
+import { parseRequestBody } from '../common/request-body';
+import { SandboxClock } from '../common/sandbox-clock';
+import { CompanyStore } from '../qbo/company/company.store';
+import { FaultInjector } from '../qbo/faults/fault-injector.service';
+import { clockSchema, faultRuleSchema, realmIdSchema, settingsSchema } from './admin.schemas';
+
+/** Control endpoints for tests and the demo. They need no token, so bind the sandbox to loopback. */
+@Controller('__sandbox')
+export class AdminController {
+  private readonly logger = new Logger(AdminController.name);
+
+  constructor(
+    private readonly companies: CompanyStore,
+    private readonly faults: FaultInjector,
+    private readonly clock: SandboxClock,
+  ) {}
+
+  /** Queues failures for the next matching QBO API calls of a realm. */
+  @Post('faults')
+  addFault(@Body() body: unknown) {
+    return this.faults.add(parseRequestBody(faultRuleSchema, body));
+  }
+
+  @Get('faults')
+  listFaults() {
+    return this.faults.list();
+  }
+
+  /** Removes queued failures of one realm (`?realmId=`), or of every realm. */
+  @Delete('faults')
+  clearFaults(@Query('realmId') realmId?: string) {
+    return {
+      removed: this.faults.clear(realmId ? parseRequestBody(realmIdSchema, realmId) : undefined),
+    };
+  }
+
+  /** Request counts by entity and method, and object counts by entity. */
+  @Get('realms/:realmId/stats')
+  stats(@Param('realmId') realmId: string) {
+    const company = this.companies.get(realmId);
+
+    if (!company) {
+      throw new NotFoundException(
+        `Realm ${realmId} has no sandbox company yet. Connect it through /oauth2/authorize or reset it first.`,
+      );
+    }
+
+    return { realmId, ...company.stats, objects: company.countObjects() };
+  }
+
+  /** Reseeds the company and clears its requestids, statistics, settings and queued faults. */
+  @Post('realms/:realmId/reset')
+  @HttpCode(200)
+  reset(@Param('realmId') realmId: string) {
+    parseRequestBody(realmIdSchema, realmId);
+    this.faults.clear(realmId);
+    const company = this.companies.reset(realmId);
+
+    return { realmId, objects: company.countObjects() };
+  }
+
+  @Get('realms/:realmId/settings')
+  settings(@Param('realmId') realmId: string) {
+    parseRequestBody(realmIdSchema, realmId);
+
+    return { ...this.companies.getOrCreate(realmId).settings };
+  }
+
+  @Patch('realms/:realmId/settings')
+  updateSettings(@Param('realmId') realmId: string, @Body() body: unknown) {
+    parseRequestBody(realmIdSchema, realmId);
+    const settings = this.companies.updateSettings(realmId, parseRequestBody(settingsSchema, body));
+
+    this.logger.log({ message: 'Company settings changed', realmId, ...settings });
+
+    return settings;
+  }
+
+  /** Moves the sandbox clock forward, which expires codes, tokens and remembered requestids. */
+  @Post('clock')
+  @HttpCode(200)
+  advanceClock(@Body() body: unknown) {
+    const { advanceSeconds } = parseRequestBody(clockSchema, body);
+
+    this.clock.advance(advanceSeconds * 1000);
+
+    return this.clockState();
+  }
+
+  @Delete('clock')
+  resetClock() {
+    this.clock.reset();
+
+    return this.clockState();
+  }
+
+  private clockState() {
+    return {
+      offsetSeconds: this.clock.offsetMilliseconds / 1000,
+      now: formatQboResponseTime(this.clock.now()),
+    };
+  }
+}

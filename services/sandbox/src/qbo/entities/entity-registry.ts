@@ -1,0 +1,41 @@
+import { type EntityName } from '../company/company';
+import { accountBuilder } from './account.builder';
+import { customerBuilder } from './customer.builder';
+import { itemBuilder } from './item.builder';
+import { salesReceiptBuilder } from './sales-receipt.builder';
+import { type EntityBuilder } from './write-context';
+
+/** Entity of each lower-case path segment, as in `/v3/company/:realmId/salesreceipt`. */
+const ENTITY_BY_PATH: Record<string, EntityName> = {
+  customer: 'Customer',
+  item: 'Item',
+  account: 'Account',
+  taxcode: 'TaxCode',
+  taxrate: 'TaxRate',
+  salesreceipt: 'SalesReceipt',
+  companyinfo: 'CompanyInfo',
+  preferences: 'Preferences',
+};
+
+/** Entities the sandbox creates and updates. TaxCode and TaxRate are read-only in QBO's API. */
+const BUILDERS: Partial<Record<EntityName, EntityBuilder>> = {
+  Customer: customerBuilder,
+  Item: itemBuilder,
+  Account: accountBuilder,
+  SalesReceipt: salesReceiptBuilder,
+};
+
+/** Entities `operation=delete` removes. QBO makes names inactive instead of deleting them. */
+const DELETABLE = new Set<EntityName>(['SalesReceipt']);
+
+export function entityForPath(segment: string): EntityName | undefined {
+  return ENTITY_BY_PATH[segment.toLowerCase()];
+}
+
+export function builderFor(entity: EntityName): EntityBuilder | undefined {
+  return BUILDERS[entity];
+}
+
+export function isDeletable(entity: EntityName): boolean {
+  return DELETABLE.has(entity);
+}
