@@ -9,6 +9,10 @@ export default tseslint.config(
   prettier,
   {
     files: ['**/*.ts'],
+    languageOptions: {
+      // Nest reads constructor parameter types at run time, so imports used there are values.
+      parserOptions: { emitDecoratorMetadata: true, experimentalDecorators: true },
+    },
     rules: {
       // Nest injects through constructor parameter properties and decorated classes.
       '@typescript-eslint/no-extraneous-class': 'off',

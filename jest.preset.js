@@ -19,4 +19,7 @@ module.exports = {
     ],
   },
   testTimeout: 60000,
+  // End-to-end suites stop their servers, but client libraries can keep a reconnect timer alive
+  // for a moment afterwards; without this Jest waits for it instead of exiting.
+  forceExit: true,
 };

@@ -1,6 +1,6 @@
 import { Controller, Get, Header } from '@nestjs/common';
 
-import { type MetricsService } from './metrics.service';
+import { MetricsService } from './metrics.service';
 
 @Controller('metrics')
 export class MetricsController {

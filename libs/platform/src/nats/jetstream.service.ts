@@ -11,7 +11,7 @@ import {
   type ConsumerMessages,
   DeliverPolicy,
   headers as createHeaders,
-  type JetStreamClient,
+  JetStreamClient,
   type JetStreamManager,
   type JsMsg,
   JSONCodec,
@@ -22,8 +22,8 @@ import {
 } from 'nats';
 import { type z } from 'zod';
 
-import { type AppLogger } from '../logging/logger';
-import { type MetricsService } from '../metrics/metrics.service';
+import { AppLogger } from '../logging/logger';
+import { MetricsService } from '../metrics/metrics.service';
 import {
   type ConsumerRegistration,
   type HandlerOutcome,

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { parseMessage, Subjects, type SyncEvent, syncEventSchema } from '@qbsync/contracts';
 
-import { type AppLogger } from '../logging/logger';
-import { type JetStreamService } from '../nats/jetstream.service';
+import { AppLogger } from '../logging/logger';
+import { JetStreamService } from '../nats/jetstream.service';
 
 export type SyncEventInput = Omit<SyncEvent, 'occurredAt'> & { occurredAt?: string };
 

@@ -1,9 +1,9 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload, RpcException } from '@nestjs/microservices';
 import { parseMessage, shopifyConnectionPutSchema, Subjects } from '@qbsync/contracts';
-import { type AppLogger } from '@qbsync/platform';
+import { AppLogger } from '@qbsync/platform';
 
-import { type ShopifyConnectionRepository } from './shopify-connection.repository';
+import { ShopifyConnectionRepository } from './shopify-connection.repository';
 
 /** Stores a shop's credentials on the gateway's request; the secrets never leave this service. */
 @Controller()

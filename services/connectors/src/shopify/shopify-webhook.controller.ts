@@ -9,7 +9,7 @@ import {
 } from '@nestjs/common';
 import { type Request } from 'express';
 
-import { type DeliveryOutcome, type ShopifyWebhookService } from './shopify-webhook.service';
+import { type DeliveryOutcome, ShopifyWebhookService } from './shopify-webhook.service';
 
 /**
  * Shopify's webhook endpoint. Shopify waits at most five seconds for an answer, so the handler only

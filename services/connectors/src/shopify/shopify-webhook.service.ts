@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { type Order, Subjects } from '@qbsync/contracts';
-import { type AppLogger, type JetStreamService, type MetricsService, type SyncEventPublisher } from '@qbsync/platform';
+import { AppLogger, JetStreamService, MetricsService, SyncEventPublisher } from '@qbsync/platform';
 import { type Counter } from 'prom-client';
 
 import {
   type ShopifyConnection,
-  type ShopifyConnectionRepository,
+  ShopifyConnectionRepository,
 } from './shopify-connection.repository';
 import { normaliseShopifyOrder } from './shopify-order.normaliser';
 import { isValidShopifySignature } from './shopify-signature';

@@ -6,8 +6,8 @@ import { parseRequest } from '@qbsync/platform';
 import { z } from 'zod';
 
 import { ApiTokenGuard } from '../auth/api-token.guard';
-import { type RpcClient } from '../rpc/rpc.client';
-import { type AccountRepository } from './account.repository';
+import { RpcClient } from '../rpc/rpc.client';
+import { AccountRepository } from './account.repository';
 import { type AccountDocument } from './account.schema';
 
 const createAccountSchema = z.object({

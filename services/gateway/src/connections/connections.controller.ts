@@ -13,14 +13,14 @@ import {
   UseGuards,
 } from '@nestjs/common';
 import { type QboConnectionStatus, Subjects } from '@qbsync/contracts';
-import { APP_CONFIG, type AppLogger, parseRequest } from '@qbsync/platform';
+import { APP_CONFIG, AppLogger, parseRequest } from '@qbsync/platform';
 import { z } from 'zod';
 
-import { type AccountRepository } from '../accounts/account.repository';
+import { AccountRepository } from '../accounts/account.repository';
 import { type ConnectionDocument } from '../accounts/account.schema';
 import { ApiTokenGuard } from '../auth/api-token.guard';
 import { type GatewayConfig } from '../gateway.config';
-import { type RpcClient } from '../rpc/rpc.client';
+import { RpcClient } from '../rpc/rpc.client';
 
 const OAUTH_STATE_MINUTES = 15;
 const QBO_SCOPE = 'com.intuit.quickbooks.accounting';

@@ -6,7 +6,7 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { ClientProxyFactory, type ClientProxy, Transport } from '@nestjs/microservices';
-import { APP_CONFIG, type AppLogger } from '@qbsync/platform';
+import { APP_CONFIG, AppLogger } from '@qbsync/platform';
 import { lastValueFrom, timeout } from 'rxjs';
 
 import { type GatewayConfig } from '../gateway.config';

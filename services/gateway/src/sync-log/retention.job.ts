@@ -1,10 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Cron, CronExpression } from '@nestjs/schedule';
-import { APP_CONFIG, type AppLogger } from '@qbsync/platform';
+import { APP_CONFIG, AppLogger } from '@qbsync/platform';
 
-import { type AccountRepository } from '../accounts/account.repository';
+import { AccountRepository } from '../accounts/account.repository';
 import { type GatewayConfig } from '../gateway.config';
-import { type SyncEventRepository } from './sync-event.repository';
+import { SyncEventRepository } from './sync-event.repository';
 
 const DAY_MILLISECONDS = 24 * 60 * 60 * 1000;
 

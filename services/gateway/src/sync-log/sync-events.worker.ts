@@ -1,8 +1,8 @@
 import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { Consumers, syncEventSchema } from '@qbsync/contracts';
-import { type JetStreamService } from '@qbsync/platform';
+import { JetStreamService } from '@qbsync/platform';
 
-import { type SyncEventRepository } from './sync-event.repository';
+import { SyncEventRepository } from './sync-event.repository';
 
 /** Stores every sync event the services publish into the activity log. */
 @Injectable()

@@ -5,7 +5,7 @@ import { z } from 'zod';
 
 import { ApiTokenGuard } from '../auth/api-token.guard';
 import { type SyncEventDocument } from './sync-event.schema';
-import { type SyncEventRepository } from './sync-event.repository';
+import { SyncEventRepository } from './sync-event.repository';
 
 const listQuerySchema = z.object({
   status: z.enum(SYNC_STATUSES).optional(),

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 
 import { Inject, Injectable } from '@nestjs/common';
-import { APP_CONFIG, type AppLogger, type MetricsService } from '@qbsync/platform';
+import { APP_CONFIG, AppLogger, MetricsService } from '@qbsync/platform';
 import { type Counter } from 'prom-client';
 
 import { type QboConfig } from '../qbo.config';

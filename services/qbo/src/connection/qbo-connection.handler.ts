@@ -7,10 +7,10 @@ import {
   type QboConnectionStatus,
   Subjects,
 } from '@qbsync/contracts';
-import { type AppLogger } from '@qbsync/platform';
+import { AppLogger } from '@qbsync/platform';
 
-import { type QboConnection, type QboConnectionRepository } from './qbo-connection.repository';
-import { type QboTokenService } from './qbo-token.service';
+import { type QboConnection, QboConnectionRepository } from './qbo-connection.repository';
+import { QboTokenService } from './qbo-token.service';
 
 /** Connects QuickBooks Online companies on the gateway's request; tokens never leave this service. */
 @Controller()

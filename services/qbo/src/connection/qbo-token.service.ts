@@ -1,10 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { APP_CONFIG, type AppLogger } from '@qbsync/platform';
+import { APP_CONFIG, AppLogger } from '@qbsync/platform';
 
 import { type QboConfig } from '../qbo.config';
 import {
   type QboConnection,
-  type QboConnectionRepository,
+  QboConnectionRepository,
   type QboTokens,
 } from './qbo-connection.repository';
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 
 import { PostingError, PostingErrorCode } from '../posting/posting.errors';
-import { type EntityReferenceRepository } from './entity-reference.repository';
+import { EntityReferenceRepository } from './entity-reference.repository';
 import { type QboAccount, type QboPreferences } from './qbo-entities';
 import { quoteQueryValue } from '../api/qbo-api.client';
 import { type QboSession } from './qbo-session';

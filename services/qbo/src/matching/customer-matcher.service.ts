@@ -6,7 +6,7 @@ import { quoteQueryValue } from '../api/qbo-api.client';
 import { QboFaultError } from '../api/qbo-api.errors';
 import { stableRequestId } from '../api/request-id';
 import { PostingError, PostingErrorCode } from '../posting/posting.errors';
-import { type EntityReferenceRepository } from './entity-reference.repository';
+import { EntityReferenceRepository } from './entity-reference.repository';
 import { type QboCustomer } from './qbo-entities';
 import { MAX_DISPLAY_NAME_LENGTH, toQboName } from './qbo-names';
 import { type QboSession } from './qbo-session';

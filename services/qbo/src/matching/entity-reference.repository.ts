@@ -58,6 +58,20 @@ export class EntityReferenceRepository {
     this.memory.set(`${realmId}|${kind}|${key}`, qboId);
   }
 
+  /**
+   * Drops every reference of a company after QuickBooks reported one as invalid (deleted or
+   * merged there), so each is looked up again; the fault does not say which name it was.
+   */
+  async forgetRealm(realmId: string): Promise<void> {
+    for (const key of this.memory.keys()) {
+      if (key.startsWith(`${realmId}|`)) {
+        this.memory.delete(key);
+      }
+    }
+
+    await this.model.deleteMany({ realmId });
+  }
+
   /** Drops a reference QuickBooks reported as invalid, so the next order looks it up again. */
   async forget(realmId: string, kind: EntityKind, name: string): Promise<void> {
     const key = matchKey(name);

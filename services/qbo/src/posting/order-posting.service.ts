@@ -1,17 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import { AccountingError, buildSalesReceiptPlan, type PostingPlan } from '@qbsync/accounting';
 import { minorToDecimal, type OrderReady } from '@qbsync/contracts';
-import { type AppLogger, type LogFields, type SyncEventPublisher } from '@qbsync/platform';
+import { AppLogger, type LogFields, SyncEventPublisher } from '@qbsync/platform';
 
-import { type QboApiClient } from '../api/qbo-api.client';
+import { QboApiClient } from '../api/qbo-api.client';
 import { QboFaultError, QboTransportError } from '../api/qbo-api.errors';
-import { type QboConnectionRepository } from '../connection/qbo-connection.repository';
-import { QboReconnectNeededError, type QboTokenService } from '../connection/qbo-token.service';
+import { QboConnectionRepository } from '../connection/qbo-connection.repository';
+import { QboReconnectNeededError, QboTokenService } from '../connection/qbo-token.service';
 import { QboSession } from '../matching/qbo-session';
-import { type LedgerKey, type PostingLedgerRepository } from './posting-ledger.repository';
+import { type LedgerKey, PostingLedgerRepository } from './posting-ledger.repository';
 import { PostingError, PostingErrorCode } from './posting.errors';
 import { fixForFault } from './qbo-fault-fixes';
-import { type PostedDocument, type SalesReceiptPoster } from './sales-receipt.poster';
+import { type PostedDocument, SalesReceiptPoster } from './sales-receipt.poster';
 
 /** A pending claim older than this belongs to a replica that stopped mid-post. */
 const STALE_CLAIM_MILLISECONDS = 90_000;

@@ -1,9 +1,9 @@
 import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { Consumers, type OrderReady, orderReadySchema } from '@qbsync/contracts';
-import { APP_CONFIG, type JetStreamService, type MessageContext } from '@qbsync/platform';
+import { APP_CONFIG, JetStreamService, type MessageContext } from '@qbsync/platform';
 
 import { type QboConfig } from '../qbo.config';
-import { type OrderPostingService } from './order-posting.service';
+import { OrderPostingService } from './order-posting.service';
 
 /** Consumes orders the rules service made ready for QuickBooks Online and posts them. */
 @Injectable()

@@ -3,14 +3,19 @@ import { type PlanLine, type PostingPlan } from '@qbsync/accounting';
 import { decimalToMinor, type OrderReady } from '@qbsync/contracts';
 
 import { quoteQueryValue } from '../api/qbo-api.client';
-import { type CompanySettingsService } from '../matching/company-settings.service';
-import { type CustomerMatcherService } from '../matching/customer-matcher.service';
-import { type ItemMatcherService } from '../matching/item-matcher.service';
+import { QboFaultError } from '../api/qbo-api.errors';
+import { stableRequestId } from '../api/request-id';
+import { CompanySettingsService } from '../matching/company-settings.service';
+import { CustomerMatcherService } from '../matching/customer-matcher.service';
+import { EntityReferenceRepository } from '../matching/entity-reference.repository';
+import { ItemMatcherService } from '../matching/item-matcher.service';
 import { type QboSalesReceipt } from '../matching/qbo-entities';
 import { type QboSession } from '../matching/qbo-session';
 import { buildSalesReceiptBody, type ResolvedReferences } from './sales-receipt.builder';
 
 const GIFT_CARD_ITEM_NAME = 'Gift Card Redemption';
+/** QuickBooks' fault for a reference to an entity that does not exist. */
+const INVALID_REFERENCE_FAULT = '2500';
 
 export interface PostedDocument {
   id: string;
@@ -28,6 +33,7 @@ export class SalesReceiptPoster {
     private readonly company: CompanySettingsService,
     private readonly customers: CustomerMatcherService,
     private readonly items: ItemMatcherService,
+    private readonly references: EntityReferenceRepository,
   ) {}
 
   async post(
@@ -45,6 +51,31 @@ export class SalesReceiptPoster {
       }
     }
 
+    try {
+      return await this.resolveAndCreate(session, plan, requestId);
+    } catch (error) {
+      if (!(error instanceof QboFaultError) || error.code !== INVALID_REFERENCE_FAULT) {
+        throw error;
+      }
+
+      // A remembered customer, item or account was deleted in QuickBooks. Look everything up
+      // again; the refused request created nothing, and QuickBooks would replay its fault for
+      // the same requestid, so the second attempt carries a new one derived from the first.
+      await this.references.forgetRealm(session.realmId);
+
+      return this.resolveAndCreate(
+        session,
+        plan,
+        stableRequestId(requestId, 'after-invalid-reference'),
+      );
+    }
+  }
+
+  private async resolveAndCreate(
+    session: QboSession,
+    plan: PostingPlan,
+    requestId: string,
+  ): Promise<PostedDocument> {
     const warnings: string[] = [];
     const references = await this.resolveReferences(session, plan, warnings);
     const body = buildSalesReceiptBody(plan, references);

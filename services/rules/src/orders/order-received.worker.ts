@@ -2,13 +2,13 @@ import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common'
 import { Consumers, type Order, orderSchema, type OrderReady, Subjects } from '@qbsync/contracts';
 import {
   APP_CONFIG,
-  type AppLogger,
-  type JetStreamService,
+  AppLogger,
+  JetStreamService,
   type MessageContext,
-  type SyncEventPublisher,
+  SyncEventPublisher,
 } from '@qbsync/platform';
 
-import { type RuleSetCache } from '../rule-sets/rule-set.cache';
+import { RuleSetCache } from '../rule-sets/rule-set.cache';
 import { type RulesConfig } from '../rules.config';
 
 /**

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 
-import { type RuleSetRepository } from './rule-set.repository';
+import { RuleSetRepository } from './rule-set.repository';
 import { type RuleSetDocument } from './rule-set.schema';
 
 /** How long a replica reuses an account's rule set before reading it again. */

@@ -1,10 +1,10 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload, RpcException } from '@nestjs/microservices';
 import { parseMessage, ruleSetPutSchema, Subjects } from '@qbsync/contracts';
-import { type AppLogger } from '@qbsync/platform';
+import { AppLogger } from '@qbsync/platform';
 
-import { type RuleSetCache } from './rule-set.cache';
-import { type RuleSetRepository } from './rule-set.repository';
+import { RuleSetCache } from './rule-set.cache';
+import { RuleSetRepository } from './rule-set.repository';
 import { type RuleSetDocument } from './rule-set.schema';
 
 @Controller()

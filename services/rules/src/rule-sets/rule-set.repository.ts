@@ -16,17 +16,23 @@ export class RuleSetRepository {
     return this.model.findOne({ accountId }, { _id: 0 }).lean<RuleSetDocument>().exec();
   }
 
-  /** Stores the target and bumps the version in one atomic update. */
+  /**
+   * Stores the target and bumps the version in one atomic update. FerretDB 1.24 rejects a
+   * projection on findAndModify, so `_id` is dropped here instead.
+   */
   async putTarget(accountId: string, target: RuleSetDocument['target']): Promise<RuleSetDocument> {
     const updated = await this.model
       .findOneAndUpdate(
         { accountId },
         { $set: { target, updatedAt: new Date() }, $inc: { version: 1 } },
-        { upsert: true, new: true, projection: { _id: 0 } },
+        { upsert: true, new: true },
       )
-      .lean<RuleSetDocument>()
+      .lean<RuleSetDocument & { _id?: unknown }>()
       .exec();
+    const ruleSet = updated!;
 
-    return updated!;
+    delete ruleSet._id;
+
+    return ruleSet;
   }
 }

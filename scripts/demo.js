@@ -1,0 +1,136 @@
+'use strict';
+// The product's main job in one command: starts NATS, FerretDB and every service as its own
+// process, connects a demo account to the sandbox Shopify shop and QuickBooks Online company,
+// replays Shopify's published sample orders as signed webhooks (each delivered twice), and checks
+// in QuickBooks that every order posted exactly once and balances to the cent.
+const { connectDemoAccount, listSyncEvents } = require('./stack/account');
+const { startInfrastructure } = require('./stack/infra');
+const { openAuditSession, listSalesReceipts, receiptsByOrderId } = require('./stack/quickbooks-audit');
+const { stackEnvironment, startService, stopService } = require('./stack/services');
+
+const SERVICES = ['sandbox', 'gateway', 'connectors', 'rules', 'qbo'];
+const TERMINAL = new Set(['posted', 'failed', 'rejected']);
+const WAIT_MS = Number(process.env.DEMO_TIMEOUT_MS ?? 60_000);
+
+async function main() {
+  const infra = startInfrastructure();
+  const stack = stackEnvironment(infra, { logLevel: process.env.LOG_LEVEL ?? 'warn' });
+  const running = [];
+  try {
+    for (const service of SERVICES) {
+      running.push(await startService(stack, service));
+      console.log(`started ${service} (logs: ${running.at(-1).logFile})`);
+    }
+
+    const account = await connectDemoAccount(stack);
+    await enableMulticurrency(stack, account.realmId);
+    console.log(`account ${account.accountId} connected to ${account.shopDomain} and QuickBooks company ${account.realmId}`);
+    const deliveries = await replaySampleOrders(stack, account);
+    const orderIds = [...new Set(deliveries.map((delivery) => String(delivery.orderId)))];
+    console.log(`delivered ${deliveries.length} signed webhooks for ${orderIds.length} sample orders`);
+    const outcomes = await waitForOutcomes(stack, account.accountId, orderIds);
+    const ok = await report(stack, account, orderIds, outcomes);
+    process.exitCode = ok ? 0 : 1;
+  } finally {
+    for (const handle of running.reverse()) {
+      await stopService(handle);
+    }
+  }
+}
+
+/** Shopify's samples include a EUR order, which a US company posts only with multicurrency on. */
+async function enableMulticurrency(stack, realmId) {
+  const response = await fetch(`${stack.sandboxUrl}/__sandbox/realms/${realmId}/settings`, {
+    method: 'PATCH',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ multiCurrencyEnabled: true }),
+  });
+  if (!response.ok) {
+    throw new Error(`sandbox settings answered ${response.status}: ${await response.text()}`);
+  }
+}
+
+async function replaySampleOrders(stack, account) {
+  const response = await fetch(`${stack.sandboxUrl}/__sandbox/shopify/replay`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({
+      targetUrl: `${stack.connectorsUrl}/webhooks/shopify`,
+      shopDomain: account.shopDomain,
+      secret: account.webhookSecret,
+      topic: 'orders/create',
+      repeatDeliveries: 1,
+    }),
+  });
+  if (!response.ok) {
+    throw new Error(`sandbox replay answered ${response.status}: ${await response.text()}`);
+  }
+
+  const body = await response.json();
+  const deliveries = Array.isArray(body) ? body : body.deliveries;
+  const refused = deliveries.filter((delivery) => delivery.status !== 200);
+  if (refused.length > 0) {
+    throw new Error(`the connector refused ${refused.length} deliveries: ${JSON.stringify(refused.slice(0, 3))}`);
+  }
+
+  return deliveries;
+}
+
+/** Polls the sync activity log until every order has a final outcome. */
+async function waitForOutcomes(stack, accountId, orderIds) {
+  const deadline = Date.now() + WAIT_MS;
+  for (;;) {
+    const events = await listSyncEvents(stack, accountId);
+    const outcomes = new Map();
+    for (const event of events.filter((item) => TERMINAL.has(item.status))) {
+      outcomes.set(event.channelOrderId, event);
+    }
+
+    if (orderIds.every((id) => outcomes.has(id)) || Date.now() > deadline) {
+      return outcomes;
+    }
+
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+async function report(stack, account, orderIds, outcomes) {
+  const audit = await openAuditSession(stack.sandboxUrl, account.realmId);
+  const receipts = receiptsByOrderId(await listSalesReceipts(audit));
+  const rows = orderIds.map((orderId) => {
+    const event = outcomes.get(orderId);
+    const posted = receipts.get(orderId) ?? [];
+    const receipt = posted[0];
+    const channelTotal = event?.channelTotal === undefined ? '?' : (event.channelTotal / 100).toFixed(2);
+    const qboTotal = receipt ? Number(receipt.TotalAmt).toFixed(2) : '-';
+    const balanced = receipt !== undefined && channelTotal === qboTotal;
+    const status = posted.length > 1 ? `POSTED ${posted.length} TIMES` : event ? event.status : 'no outcome';
+
+    return {
+      orderId,
+      number: event?.orderNumber ?? '?',
+      currency: event?.currency ?? '',
+      channelTotal,
+      document: receipt ? `SalesReceipt ${receipt.Id}` : '-',
+      qboTotal,
+      status: balanced || !receipt ? status : `${status} (totals differ)`,
+      ok: posted.length === 1 && balanced && event?.status === 'posted',
+      reason: event && event.status !== 'posted' ? `${event.message}${event.fix ? ` Fix: ${event.fix}` : ''}` : '',
+    };
+  });
+
+  console.table(rows.map(({ ok: _ok, reason: _reason, ...row }) => row));
+  for (const row of rows.filter((item) => item.reason)) {
+    console.log(`order ${row.orderId}: ${row.reason}`);
+  }
+
+  const ok = rows.every((row) => row.ok);
+  console.log(ok ? `All ${rows.length} orders posted exactly once and balance to the cent.` : 'Some orders did not post exactly once or do not balance.');
+
+  return ok;
+}
+
+main().catch((error) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exitCode = 1;
+});

@@ -1,0 +1,132 @@
+'use strict';
+// Runs every service as its own process, configured through environment variables as the Helm
+// chart configures its pods, and stops them with SIGTERM as Kubernetes does.
+const { spawn } = require('node:child_process');
+const crypto = require('node:crypto');
+const fs = require('node:fs');
+const path = require('node:path');
+
+const { REPO_ROOT, databaseUri } = require('./infra');
+
+const DEFAULT_PORTS = { gateway: 3000, connectors: 3001, rules: 3002, qbo: 3003, sandbox: 4010 };
+
+/** Builds each service's environment for a local stack whose infrastructure is `infra`. */
+function stackEnvironment(infra, options = {}) {
+  const ports = { ...DEFAULT_PORTS, ...(options.ports ?? {}) };
+  const sandboxUrl = `http://127.0.0.1:${ports.sandbox}`;
+  const shared = {
+    NODE_ENV: 'development',
+    LOG_LEVEL: options.logLevel ?? 'warn',
+    HTTP_HOST: '127.0.0.1',
+    NATS_URL: infra.NATS_URL,
+    ENCRYPTION_KEY: options.encryptionKey ?? crypto.randomBytes(32).toString('base64'),
+  };
+  const qboClient = { QBO_CLIENT_ID: 'sandbox-client-id', QBO_CLIENT_SECRET: 'sandbox-client-secret' };
+
+  return {
+    ports,
+    sandboxUrl,
+    gatewayUrl: `http://127.0.0.1:${ports.gateway}`,
+    connectorsUrl: `http://127.0.0.1:${ports.connectors}`,
+    apiToken: options.apiToken ?? crypto.randomBytes(24).toString('hex'),
+    env(service) {
+      const common = { ...shared, HTTP_PORT: String(ports[service]), MONGODB_URI: databaseUri(infra.MONGODB_URI, service) };
+      switch (service) {
+        case 'sandbox':
+          return { ...common, SANDBOX_PORT: String(ports.sandbox), SANDBOX_QBO_CLIENT_ID: qboClient.QBO_CLIENT_ID, SANDBOX_QBO_CLIENT_SECRET: qboClient.QBO_CLIENT_SECRET };
+        case 'gateway':
+          return {
+            ...common,
+            GATEWAY_API_TOKEN: this.apiToken,
+            PUBLIC_URL: this.gatewayUrl,
+            QBO_CLIENT_ID: qboClient.QBO_CLIENT_ID,
+            QBO_AUTHORIZE_URL: `${sandboxUrl}/oauth2/authorize`,
+          };
+        case 'qbo':
+          return { ...common, ...qboClient, QBO_API_BASE_URL: sandboxUrl, QBO_TOKEN_URL: `${sandboxUrl}/oauth2/v1/tokens/bearer` };
+        case 'connectors':
+          return { ...common, CHANNEL: 'shopify' };
+        default:
+          return common;
+      }
+    },
+  };
+}
+
+/** Starts `service` (optionally a second replica on another HTTP port) and waits until it is ready. */
+async function startService(stack, service, options = {}) {
+  const env = { ...process.env, ...stack.env(service), ...(options.env ?? {}) };
+  const port = env.HTTP_PORT;
+  const logDir = path.join(REPO_ROOT, '.data/logs');
+  fs.mkdirSync(logDir, { recursive: true });
+  const logFile = path.join(logDir, `${service}${options.replica ? `-${options.replica}` : ''}.log`);
+  const log = fs.openSync(logFile, 'w');
+  const child = spawn(process.execPath, [path.join(REPO_ROOT, 'services', service, 'dist/main.js')], {
+    env,
+    stdio: ['ignore', log, log],
+  });
+  const handle = { service, port, child, logFile, exited: false };
+  child.on('exit', () => {
+    handle.exited = true;
+  });
+  await waitUntilReady(handle, `http://127.0.0.1:${port}/health/ready`);
+
+  return handle;
+}
+
+async function waitUntilReady(handle, url, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (handle.exited) {
+      throw new Error(`${handle.service} exited during start; see ${handle.logFile}:\n${tail(handle.logFile)}`);
+    }
+
+    try {
+      const response = await fetch(url);
+      if (response.ok) {
+        return;
+      }
+    } catch {
+      // Not listening yet.
+    }
+
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+
+  throw new Error(`${handle.service} was not ready at ${url} within ${timeoutMs} ms; see ${handle.logFile}:\n${tail(handle.logFile)}`);
+}
+
+/** Sends SIGTERM and waits for the process to finish its in-flight work and exit. */
+async function stopService(handle, timeoutMs = 20_000) {
+  if (handle.exited) {
+    return;
+  }
+
+  const exited = new Promise((resolve) => handle.child.once('exit', resolve));
+  handle.child.kill('SIGTERM');
+  const timer = setTimeout(() => handle.child.kill('SIGKILL'), timeoutMs);
+  await exited;
+  clearTimeout(timer);
+}
+
+/** Peak resident memory of a running process, in MiB (VmHWM from /proc). */
+function peakRssMiB(handle) {
+  try {
+    const status = fs.readFileSync(`/proc/${handle.child.pid}/status`, 'utf8');
+    const match = /VmHWM:\s+(\d+) kB/.exec(status);
+
+    return match ? Number(match[1]) / 1024 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function tail(file, lines = 20) {
+  try {
+    return fs.readFileSync(file, 'utf8').trim().split('\n').slice(-lines).join('\n');
+  } catch {
+    return '(no log)';
+  }
+}
+
+module.exports = { DEFAULT_PORTS, stackEnvironment, startService, stopService, peakRssMiB };
