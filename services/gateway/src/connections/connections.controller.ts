@@ -37,9 +37,14 @@ const qboConnectSchema = z.object({
   missingItemAction: z.enum(['create', 'fail']).default('create'),
 });
 
+/** A string parameter that reports `message` both when it is absent and when it is empty. */
+function requiredParameter(message: string): z.ZodString {
+  return z.string({ error: message }).min(1, message);
+}
+
 const callbackSchema = z.object({
-  code: z.string().min(1, 'is missing: QuickBooks sends it after the user approves'),
-  state: z.string().min(1, 'is missing: start the connection again from the dashboard'),
+  code: requiredParameter('is missing: QuickBooks sends it after the user approves'),
+  state: requiredParameter('is missing: start the connection again from the dashboard'),
   realmId: z.string().regex(/^\d+$/, 'must be the numeric QuickBooks company id'),
 });
 

@@ -25,6 +25,7 @@ export class SyncEventRepository {
   async record(event: SyncEvent): Promise<void> {
     try {
       await this.model.create({
+        _id: event.eventId,
         ...event,
         occurredAt: new Date(event.occurredAt),
         recordedAt: new Date(),

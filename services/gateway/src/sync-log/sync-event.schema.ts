@@ -3,12 +3,15 @@ import { Schema } from 'mongoose';
 
 /** A sync event as stored for the activity log; `occurredAt` is a Date so the purge job can compare it. */
 export type SyncEventDocument = Omit<SyncEvent, 'occurredAt'> & {
+  /** The event id, so a republished event hits the unique `_id` index. */
+  _id: string;
   occurredAt: Date;
   recordedAt: Date;
 };
 
 export const syncEventSchema = new Schema<SyncEventDocument>(
   {
+    _id: { type: String, required: true },
     eventId: { type: String, required: true },
     accountId: { type: String, required: true },
     connectionId: String,
@@ -32,6 +35,5 @@ export const syncEventSchema = new Schema<SyncEventDocument>(
   },
   { collection: 'sync_events', versionKey: false },
 );
-syncEventSchema.index({ eventId: 1 }, { unique: true });
 syncEventSchema.index({ accountId: 1, occurredAt: -1 });
 syncEventSchema.index({ occurredAt: 1 });

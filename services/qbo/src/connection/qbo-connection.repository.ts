@@ -26,10 +26,13 @@ export interface QboConnection extends QboTokens {
   missingItemAction: MissingItemAction;
 }
 
+const CACHE_MILLISECONDS = 5_000;
+
 @Injectable()
 export class QboConnectionRepository {
   private readonly model: Model<QboConnectionDocument>;
   private readonly secretBox: SecretBox;
+  private readonly cache = new Map<string, { connection: QboConnection; expiresAt: number }>();
 
   constructor(
     @Inject(MONGOOSE_CONNECTION) database: Connection,
@@ -39,13 +42,30 @@ export class QboConnectionRepository {
     this.secretBox = new SecretBox(config.ENCRYPTION_KEY);
   }
 
+  /**
+   * Reads an account's connection, reusing a decrypted copy for a few seconds so that a burst of
+   * orders costs one read. A token another replica refreshed meanwhile is still valid until its
+   * own expiry, so a slightly old copy is safe.
+   */
   async findByAccountId(accountId: string): Promise<QboConnection | null> {
-    const document = await this.model.findOne({ accountId }).lean<QboConnectionDocument>().exec();
+    const cached = this.cache.get(accountId);
 
-    return document ? this.decrypt(document) : null;
+    if (cached && cached.expiresAt > Date.now()) {
+      return cached.connection;
+    }
+
+    const document = await this.model.findOne({ accountId }).lean<QboConnectionDocument>().exec();
+    const connection = document ? this.decrypt(document) : null;
+
+    if (connection) {
+      this.cache.set(accountId, { connection, expiresAt: Date.now() + CACHE_MILLISECONDS });
+    }
+
+    return connection;
   }
 
   async upsert(connection: Omit<QboConnection, 'status'>): Promise<void> {
+    this.cache.delete(connection.accountId);
     await this.model.updateOne(
       { accountId: connection.accountId },
       {
@@ -82,6 +102,7 @@ export class QboConnectionRepository {
 
   /** Stores rotated tokens and releases the refresh lock in the same single-document update. */
   async saveRefreshedTokens(accountId: string, tokens: QboTokens): Promise<void> {
+    this.cache.delete(accountId);
     await this.model.updateOne(
       { accountId },
       {
@@ -92,6 +113,7 @@ export class QboConnectionRepository {
   }
 
   async markReconnectNeeded(accountId: string): Promise<void> {
+    this.cache.delete(accountId);
     await this.model.updateOne(
       { accountId },
       {

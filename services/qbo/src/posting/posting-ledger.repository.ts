@@ -44,6 +44,7 @@ export class PostingLedgerRepository {
 
     try {
       const entry = await this.model.create({
+        _id: ledgerId(key),
         ...key,
         state: 'pending',
         requestId,
@@ -59,7 +60,10 @@ export class PostingLedgerRepository {
       }
     }
 
-    const existing = await this.model.findOne(key).lean<PostingLedgerDocument>().exec();
+    const existing = await this.model
+      .findOne({ _id: ledgerId(key) })
+      .lean<PostingLedgerDocument>()
+      .exec();
 
     if (!existing) {
       throw new Error(
@@ -84,27 +88,39 @@ export class PostingLedgerRepository {
     key: LedgerKey,
     result: { realmId: string; documentId: string; docNumber?: string; documentTotal: number },
   ): Promise<void> {
-    await this.model.updateOne(key, {
-      $set: { state: 'posted', ...result, updatedAt: new Date() },
-      $unset: { lastError: 1 },
-    });
+    await this.model.updateOne(
+      { _id: ledgerId(key) },
+      {
+        $set: { state: 'posted', ...result, updatedAt: new Date() },
+        $unset: { lastError: 1 },
+      },
+    );
   }
 
   async markFailed(key: LedgerKey, reason: string): Promise<void> {
-    await this.model.updateOne(key, {
-      $set: { state: 'failed', lastError: reason.slice(0, 2000), updatedAt: new Date() },
-    });
+    await this.model.updateOne(
+      { _id: ledgerId(key) },
+      {
+        $set: { state: 'failed', lastError: reason.slice(0, 2000), updatedAt: new Date() },
+      },
+    );
   }
 
   /** Leaves the entry pending but lets the next delivery take it over at once, checking for a landed write. */
   async release(key: LedgerKey, reason: string): Promise<void> {
-    await this.model.updateOne(key, {
-      $set: { claimedAt: new Date(0), lastError: reason.slice(0, 2000), updatedAt: new Date() },
-    });
+    await this.model.updateOne(
+      { _id: ledgerId(key) },
+      {
+        $set: { claimedAt: new Date(0), lastError: reason.slice(0, 2000), updatedAt: new Date() },
+      },
+    );
   }
 
   async findByKey(key: LedgerKey): Promise<PostingLedgerDocument | null> {
-    return this.model.findOne(key).lean<PostingLedgerDocument>().exec();
+    return this.model
+      .findOne({ _id: ledgerId(key) })
+      .lean<PostingLedgerDocument>()
+      .exec();
   }
 
   /** Conditional update on the claim time read, so only one of several racing deliveries wins. */
@@ -114,7 +130,7 @@ export class PostingLedgerRepository {
     now: Date,
   ): Promise<ClaimResult> {
     const result = await this.model.updateOne(
-      { ...key, state: existing.state, claimedAt: existing.claimedAt },
+      { _id: ledgerId(key), state: existing.state, claimedAt: existing.claimedAt },
       { $set: { state: 'pending', claimedAt: now, updatedAt: now }, $inc: { attempts: 1 } },
     );
 
@@ -137,4 +153,8 @@ export class PostingLedgerRepository {
     // failed on a timeout after QuickBooks committed, so every takeover checks before posting.
     return { outcome: 'claimed', entry, mayHaveLanded: true };
   }
+}
+
+export function ledgerId(key: LedgerKey): string {
+  return [key.accountId, key.channel, key.channelOrderId, key.documentKind].join('|');
 }

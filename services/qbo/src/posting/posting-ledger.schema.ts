@@ -8,10 +8,13 @@ import { Schema } from 'mongoose';
 export type LedgerState = 'pending' | 'posted' | 'failed';
 
 /**
- * One entry per channel order and document kind. Its unique index is what makes an order post at
- * most once, whatever is redelivered or retried and however many replicas run.
+ * One entry per channel order and document kind. The unique `_id` index on that key is what makes
+ * an order post at most once, whatever is redelivered or retried and however many replicas run.
+ * Keying by `_id` also keeps every look-up on the path FerretDB pushes down to its backend.
  */
 export interface PostingLedgerDocument {
+  /** `<accountId>|<channel>|<channelOrderId>|<documentKind>`: the key, so its unique index is `_id`'s. */
+  _id: string;
   accountId: string;
   channel: string;
   channelOrderId: string;
@@ -34,6 +37,7 @@ export const POSTING_LEDGER_MODEL = 'PostingLedger';
 
 export const postingLedgerSchema = new Schema<PostingLedgerDocument>(
   {
+    _id: { type: String, required: true },
     accountId: { type: String, required: true },
     channel: { type: String, required: true },
     channelOrderId: { type: String, required: true },
@@ -50,8 +54,4 @@ export const postingLedgerSchema = new Schema<PostingLedgerDocument>(
     updatedAt: { type: Date, required: true },
   },
   { collection: 'posting_ledger', versionKey: false },
-);
-postingLedgerSchema.index(
-  { accountId: 1, channel: 1, channelOrderId: 1, documentKind: 1 },
-  { unique: true },
 );
