@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 
 import { QboApiClient } from './api/qbo-api.client';
+import { ExclusiveClaimRepository } from './common/exclusive-claim.repository';
 import { QboConnectionHandler } from './connection/qbo-connection.handler';
 import { QboConnectionRepository } from './connection/qbo-connection.repository';
 import { QboTokenService } from './connection/qbo-token.service';
@@ -22,6 +23,7 @@ export class QboModule {
       controllers: [QboConnectionHandler],
       providers: [
         QboApiClient,
+        ExclusiveClaimRepository,
         QboConnectionRepository,
         QboTokenService,
         EntityReferenceRepository,

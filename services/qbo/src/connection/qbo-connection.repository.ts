@@ -45,12 +45,12 @@ export class QboConnectionRepository {
   /**
    * Reads an account's connection, reusing a decrypted copy for a few seconds so that a burst of
    * orders costs one read. A token another replica refreshed meanwhile is still valid until its
-   * own expiry, so a slightly old copy is safe.
+   * own expiry, so a slightly old copy is safe for API calls; refreshing needs `fresh`.
    */
-  async findByAccountId(accountId: string): Promise<QboConnection | null> {
+  async findByAccountId(accountId: string, fresh = false): Promise<QboConnection | null> {
     const cached = this.cache.get(accountId);
 
-    if (cached && cached.expiresAt > Date.now()) {
+    if (!fresh && cached && cached.expiresAt > Date.now()) {
       return cached.connection;
     }
 
@@ -77,37 +77,18 @@ export class QboConnectionRepository {
           ...this.encryptTokens(connection),
           updatedAt: new Date(),
         },
-        $unset: { refreshLockedUntil: 1 },
       },
       { upsert: true },
     );
   }
 
-  /**
-   * Takes the refresh lock for `lockMilliseconds` with one atomic update; returns false when
-   * another replica holds it.
-   */
-  async tryLockRefresh(accountId: string, lockMilliseconds: number): Promise<boolean> {
-    const now = new Date();
-    const result = await this.model.updateOne(
-      {
-        accountId,
-        $or: [{ refreshLockedUntil: { $exists: false } }, { refreshLockedUntil: { $lt: now } }],
-      },
-      { $set: { refreshLockedUntil: new Date(now.getTime() + lockMilliseconds) } },
-    );
-
-    return result.modifiedCount === 1;
-  }
-
-  /** Stores rotated tokens and releases the refresh lock in the same single-document update. */
+  /** Stores rotated tokens in one single-document update, so the newest refresh token is never lost. */
   async saveRefreshedTokens(accountId: string, tokens: QboTokens): Promise<void> {
     this.cache.delete(accountId);
     await this.model.updateOne(
       { accountId },
       {
         $set: { ...this.encryptTokens(tokens), status: 'connected', updatedAt: new Date() },
-        $unset: { refreshLockedUntil: 1 },
       },
     );
   }
@@ -118,13 +99,8 @@ export class QboConnectionRepository {
       { accountId },
       {
         $set: { status: 'reconnect_needed', updatedAt: new Date() },
-        $unset: { refreshLockedUntil: 1 },
       },
     );
-  }
-
-  async releaseRefreshLock(accountId: string): Promise<void> {
-    await this.model.updateOne({ accountId }, { $unset: { refreshLockedUntil: 1 } });
   }
 
   private encryptTokens(tokens: QboTokens): Partial<QboConnectionDocument> {

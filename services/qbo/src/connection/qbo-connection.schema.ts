@@ -14,8 +14,6 @@ export interface QboConnectionDocument {
   accessTokenExpiresAt: Date;
   refreshTokenExpiresAt: Date;
   missingItemAction: MissingItemAction;
-  /** Set while one replica refreshes the tokens, so two replicas never refresh at once. */
-  refreshLockedUntil?: Date;
   updatedAt: Date;
 }
 
@@ -37,7 +35,6 @@ export const qboConnectionSchema = new Schema<QboConnectionDocument>(
       enum: ['create', 'fail'],
       default: 'create',
     },
-    refreshLockedUntil: { type: Date },
     updatedAt: { type: Date, required: true },
   },
   { collection: 'qbo_connections', versionKey: false },

@@ -1,6 +1,9 @@
+import { createHash } from 'node:crypto';
+
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, AppLogger } from '@qbsync/platform';
 
+import { ExclusiveClaimRepository } from '../common/exclusive-claim.repository';
 import { type QboConfig } from '../qbo.config';
 import {
   type QboConnection,
@@ -43,6 +46,7 @@ export class QboTokenService {
 
   constructor(
     private readonly connections: QboConnectionRepository,
+    private readonly claims: ExclusiveClaimRepository,
     @Inject(APP_CONFIG) private readonly config: QboConfig,
     logger: AppLogger,
   ) {
@@ -85,10 +89,11 @@ export class QboTokenService {
 
   private async refreshWithLock(accountId: string): Promise<QboConnection> {
     const before = await this.requireConnection(accountId);
+    const lockId = refreshLockId(before);
 
     for (let attempt = 0; attempt < LOCK_WAIT_ATTEMPTS; attempt++) {
-      if (await this.connections.tryLockRefresh(accountId, REFRESH_LOCK_MILLISECONDS)) {
-        return this.refreshLocked(accountId);
+      if (await this.claims.tryClaim(lockId, 'qbo-token-refresh')) {
+        return this.refreshLocked(before, lockId);
       }
 
       // Another replica is refreshing: wait for its new token instead of spending the refresh token.
@@ -105,8 +110,8 @@ export class QboTokenService {
     );
   }
 
-  private async refreshLocked(accountId: string): Promise<QboConnection> {
-    const connection = await this.requireConnection(accountId);
+  private async refreshLocked(connection: QboConnection, lockId: string): Promise<QboConnection> {
+    const { accountId } = connection;
 
     try {
       const tokens = await this.requestTokens({
@@ -131,13 +136,13 @@ export class QboTokenService {
         throw new QboReconnectNeededError(accountId);
       }
 
-      await this.connections.releaseRefreshLock(accountId);
+      await this.claims.release(lockId);
       throw error;
     }
   }
 
   private async requireConnection(accountId: string): Promise<QboConnection> {
-    const connection = await this.connections.findByAccountId(accountId);
+    const connection = await this.connections.findByAccountId(accountId, true);
 
     if (!connection) {
       throw new Error(`Account ${accountId} has no QuickBooks Online connection`);
@@ -186,6 +191,17 @@ export class QboTokenService {
       refreshTokenExpiresAt: new Date(now + body.x_refresh_token_expires_in * 1000),
     };
   }
+}
+
+/**
+ * Names the lock for refreshing one refresh token. Only one replica can insert it, so one token
+ * is spent once; the 30-second bucket frees the name again if the holder stopped mid-refresh.
+ */
+function refreshLockId(connection: QboConnection): string {
+  const tokenHash = createHash('sha256').update(connection.refreshToken).digest('hex').slice(0, 16);
+  const bucket = Math.floor(Date.now() / REFRESH_LOCK_MILLISECONDS);
+
+  return `qbo-refresh|${connection.accountId}|${tokenHash}|${bucket}`;
 }
 
 class InvalidGrantError extends Error {

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { isDuplicateKeyError, MONGOOSE_CONNECTION } from '@qbsync/platform';
 import { type Connection, type Model } from 'mongoose';
 
+import { ExclusiveClaimRepository } from '../common/exclusive-claim.repository';
 import {
   POSTING_LEDGER_MODEL,
   type PostingLedgerDocument,
@@ -26,7 +27,10 @@ export type ClaimResult =
 export class PostingLedgerRepository {
   private readonly model: Model<PostingLedgerDocument>;
 
-  constructor(@Inject(MONGOOSE_CONNECTION) connection: Connection) {
+  constructor(
+    @Inject(MONGOOSE_CONNECTION) connection: Connection,
+    private readonly claims: ExclusiveClaimRepository,
+  ) {
     this.model = connection.model<PostingLedgerDocument>(POSTING_LEDGER_MODEL, postingLedgerSchema);
   }
 
@@ -123,18 +127,20 @@ export class PostingLedgerRepository {
       .exec();
   }
 
-  /** Conditional update on the claim time read, so only one of several racing deliveries wins. */
+  /**
+   * Takes over an entry whose claim is stale or failed. The winner is whoever inserts the claim for
+   * the next attempt number; a conditional update cannot decide it on FerretDB (see
+   * ExclusiveClaimRepository).
+   */
   private async takeOver(
     key: LedgerKey,
     existing: PostingLedgerDocument,
     now: Date,
   ): Promise<ClaimResult> {
-    const result = await this.model.updateOne(
-      { _id: ledgerId(key), state: existing.state, claimedAt: existing.claimedAt },
-      { $set: { state: 'pending', claimedAt: now, updatedAt: now }, $inc: { attempts: 1 } },
-    );
+    const attempt = existing.attempts + 1;
+    const won = await this.claims.tryClaim(`${ledgerId(key)}#${attempt}`, 'posting');
 
-    if (result.modifiedCount !== 1) {
+    if (!won) {
       const current = (await this.findByKey(key)) ?? existing;
 
       return current.state === 'posted'
@@ -142,12 +148,11 @@ export class PostingLedgerRepository {
         : { outcome: 'busy', entry: current };
     }
 
-    const entry = {
-      ...existing,
-      state: 'pending' as const,
-      claimedAt: now,
-      attempts: existing.attempts + 1,
-    };
+    await this.model.updateOne(
+      { _id: ledgerId(key) },
+      { $set: { state: 'pending', claimedAt: now, updatedAt: now, attempts: attempt } },
+    );
+    const entry = { ...existing, state: 'pending' as const, claimedAt: now, attempts: attempt };
 
     // A pending entry's write may have landed before its replica stopped, and a failed one may have
     // failed on a timeout after QuickBooks committed, so every takeover checks before posting.
