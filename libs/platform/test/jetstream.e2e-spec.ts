@@ -15,7 +15,12 @@ const stream: StreamDefinition = {
   duplicateWindowSeconds: 60,
   maxAgeSeconds: 3600,
 };
-const deadLetters: StreamDefinition = { name: 'DEADLETTERS', subjects: ['deadletter.>'], duplicateWindowSeconds: 60, maxAgeSeconds: 3600 };
+const deadLetters: StreamDefinition = {
+  name: 'DEADLETTERS',
+  subjects: ['deadletter.>'],
+  duplicateWindowSeconds: 60,
+  maxAgeSeconds: 3600,
+};
 const consumer: ConsumerDefinition = {
   stream,
   durable: 'test-worker',
@@ -23,7 +28,10 @@ const consumer: ConsumerDefinition = {
   maxDeliver: 3,
   ackWaitSeconds: 5,
 };
-const messageSchema = z.object({ id: z.string(), behaviour: z.enum(['ok', 'fail', 'permanent', 'slow']) });
+const messageSchema = z.object({
+  id: z.string(),
+  behaviour: z.enum(['ok', 'fail', 'permanent', 'slow']),
+});
 
 @Module({})
 class EmptyModule {}
@@ -41,7 +49,7 @@ describe('JetStreamService', () => {
       {
         name: 'jetstream-test',
         configSchema: baseConfigSchema,
-        rootModule: (platform) => ({ module: EmptyModule, imports: [platform] }),
+        rootModule: () => EmptyModule,
         nats: true,
       },
       { NATS_URL: infra.natsUrl, HTTP_PORT: '0', LOG_LEVEL: 'error', SHUTDOWN_TIMEOUT_MS: '5000' },
@@ -78,8 +86,16 @@ describe('JetStreamService', () => {
   });
 
   it('drops a republished message id', async () => {
-    const first = await jetStream.publish('testorders.created.1', { id: 'a', behaviour: 'ok' }, { messageId: 'order-a' });
-    const second = await jetStream.publish('testorders.created.1', { id: 'a', behaviour: 'ok' }, { messageId: 'order-a' });
+    const first = await jetStream.publish(
+      'testorders.created.1',
+      { id: 'a', behaviour: 'ok' },
+      { messageId: 'order-a' },
+    );
+    const second = await jetStream.publish(
+      'testorders.created.1',
+      { id: 'a', behaviour: 'ok' },
+      { messageId: 'order-a' },
+    );
 
     expect(first.duplicate).toBe(false);
     expect(second.duplicate).toBe(true);
@@ -129,7 +145,9 @@ describe('JetStreamService', () => {
     expect(handled).toContain('e');
   });
 
-  async function collectDeadLetters(): Promise<{ next: () => Promise<{ reason: string; body: unknown }> }> {
+  async function collectDeadLetters(): Promise<{
+    next: () => Promise<{ reason: string; body: unknown }>;
+  }> {
     const subscription = probe.subscribe('deadletter.>', { max: 1 });
 
     await probe.flush();
@@ -137,7 +155,10 @@ describe('JetStreamService', () => {
     return {
       next: async () => {
         for await (const message of subscription) {
-          return { reason: message.headers?.get('Qbsync-Dead-Letter-Reason') ?? '', body: JSONCodec().decode(message.data) };
+          return {
+            reason: message.headers?.get('Qbsync-Dead-Letter-Reason') ?? '',
+            body: JSONCodec().decode(message.data),
+          };
         }
 
         throw new Error('dead-letter subscription closed without a message');

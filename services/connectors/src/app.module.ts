@@ -10,7 +10,7 @@ const CHANNEL_MODULES: Partial<Record<Channel, Type>> = {
 
 @Module({})
 export class ConnectorsModule {
-  static register(platform: DynamicModule, channel: Channel): DynamicModule {
+  static register(channel: Channel): DynamicModule {
     const channelModule = CHANNEL_MODULES[channel];
 
     if (!channelModule) {
@@ -19,6 +19,6 @@ export class ConnectorsModule {
       );
     }
 
-    return { module: ConnectorsModule, imports: [platform, channelModule] };
+    return { module: ConnectorsModule, imports: [channelModule] };
   }
 }

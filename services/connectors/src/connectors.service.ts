@@ -6,9 +6,10 @@ import { connectorsConfigSchema } from './connectors.config';
 export const connectorsService: ServiceDefinition<typeof connectorsConfigSchema> = {
   name: 'connectors',
   configSchema: connectorsConfigSchema,
-  rootModule: (platform, config) => ConnectorsModule.register(platform, config.CHANNEL),
+  rootModule: (config) => ConnectorsModule.register(config.CHANNEL),
   nats: true,
   database: true,
   requestReply: true,
   rawBodyRoutes: ['/webhooks'],
+  bodyLimitBytes: (config) => config.WEBHOOK_BODY_LIMIT_BYTES,
 };

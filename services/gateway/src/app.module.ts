@@ -1,4 +1,4 @@
-import { type DynamicModule, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
 
 import { AccountRepository } from './accounts/account.repository';
@@ -11,21 +11,16 @@ import { SyncEventRepository } from './sync-log/sync-event.repository';
 import { SyncEventsWorker } from './sync-log/sync-events.worker';
 import { SyncLogController } from './sync-log/sync-log.controller';
 
-@Module({})
-export class GatewayModule {
-  static register(platform: DynamicModule): DynamicModule {
-    return {
-      module: GatewayModule,
-      imports: [platform, ScheduleModule.forRoot()],
-      controllers: [AccountsController, ConnectionsController, SyncLogController],
-      providers: [
-        ApiTokenGuard,
-        RpcClient,
-        AccountRepository,
-        SyncEventRepository,
-        SyncEventsWorker,
-        RetentionJob,
-      ],
-    };
-  }
-}
+@Module({
+  imports: [ScheduleModule.forRoot()],
+  controllers: [AccountsController, ConnectionsController, SyncLogController],
+  providers: [
+    ApiTokenGuard,
+    RpcClient,
+    AccountRepository,
+    SyncEventRepository,
+    SyncEventsWorker,
+    RetentionJob,
+  ],
+})
+export class GatewayModule {}

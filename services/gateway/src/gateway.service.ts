@@ -6,7 +6,7 @@ import { gatewayConfigSchema } from './gateway.config';
 export const gatewayService: ServiceDefinition<typeof gatewayConfigSchema> = {
   name: 'gateway',
   configSchema: gatewayConfigSchema,
-  rootModule: (platform) => GatewayModule.register(platform),
+  rootModule: () => GatewayModule,
   nats: true,
   database: true,
 };

@@ -1,4 +1,4 @@
-import { type DynamicModule, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 
 import { QboApiClient } from './api/qbo-api.client';
 import { ExclusiveClaimRepository } from './common/exclusive-claim.repository';
@@ -14,27 +14,21 @@ import { OrderReadyWorker } from './posting/order-ready.worker';
 import { PostingLedgerRepository } from './posting/posting-ledger.repository';
 import { SalesReceiptPoster } from './posting/sales-receipt.poster';
 
-@Module({})
-export class QboModule {
-  static register(platform: DynamicModule): DynamicModule {
-    return {
-      module: QboModule,
-      imports: [platform],
-      controllers: [QboConnectionHandler],
-      providers: [
-        QboApiClient,
-        ExclusiveClaimRepository,
-        QboConnectionRepository,
-        QboTokenService,
-        EntityReferenceRepository,
-        CompanySettingsService,
-        CustomerMatcherService,
-        ItemMatcherService,
-        PostingLedgerRepository,
-        SalesReceiptPoster,
-        OrderPostingService,
-        OrderReadyWorker,
-      ],
-    };
-  }
-}
+@Module({
+  controllers: [QboConnectionHandler],
+  providers: [
+    QboApiClient,
+    ExclusiveClaimRepository,
+    QboConnectionRepository,
+    QboTokenService,
+    EntityReferenceRepository,
+    CompanySettingsService,
+    CustomerMatcherService,
+    ItemMatcherService,
+    PostingLedgerRepository,
+    SalesReceiptPoster,
+    OrderPostingService,
+    OrderReadyWorker,
+  ],
+})
+export class QboModule {}

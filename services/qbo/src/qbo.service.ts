@@ -6,7 +6,7 @@ import { qboConfigSchema } from './qbo.config';
 export const qboService: ServiceDefinition<typeof qboConfigSchema> = {
   name: 'qbo',
   configSchema: qboConfigSchema,
-  rootModule: (platform) => QboModule.register(platform),
+  rootModule: () => QboModule,
   nats: true,
   database: true,
   requestReply: true,

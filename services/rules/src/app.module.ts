@@ -1,18 +1,12 @@
-import { type DynamicModule, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 
 import { OrderReceivedWorker } from './orders/order-received.worker';
 import { RuleSetCache } from './rule-sets/rule-set.cache';
 import { RuleSetHandler } from './rule-sets/rule-set.handler';
 import { RuleSetRepository } from './rule-sets/rule-set.repository';
 
-@Module({})
-export class RulesModule {
-  static register(platform: DynamicModule): DynamicModule {
-    return {
-      module: RulesModule,
-      imports: [platform],
-      controllers: [RuleSetHandler],
-      providers: [RuleSetRepository, RuleSetCache, OrderReceivedWorker],
-    };
-  }
-}
+@Module({
+  controllers: [RuleSetHandler],
+  providers: [RuleSetRepository, RuleSetCache, OrderReceivedWorker],
+})
+export class RulesModule {}

@@ -6,7 +6,7 @@ import { rulesConfigSchema } from './rules.config';
 export const rulesService: ServiceDefinition<typeof rulesConfigSchema> = {
   name: 'rules',
   configSchema: rulesConfigSchema,
-  rootModule: (platform) => RulesModule.register(platform),
+  rootModule: () => RulesModule,
   nats: true,
   database: true,
   requestReply: true,

@@ -1,4 +1,4 @@
-import { type DynamicModule, type INestApplication, type Type } from '@nestjs/common';
+import { type DynamicModule, type INestApplication, Module, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { type MicroserviceOptions, Transport } from '@nestjs/microservices';
 import { type NestExpressApplication } from '@nestjs/platform-express';
@@ -30,16 +30,16 @@ export interface ServiceDefinition<S extends z.ZodObject> {
   /** Service name: the logger's `service` field, the NATS connection name and queue group. */
   name: string;
   configSchema: S;
-  /** Builds the root module around the platform module bootstrap prepared. */
-  rootModule: (platform: DynamicModule, config: z.infer<S>) => Type | DynamicModule;
+  /** The service's own module; bootstrap imports it beside the global platform module. */
+  rootModule: (config: z.infer<S>) => Type | DynamicModule;
   /** Connects to NATS for JetStream (needs NATS_URL in the schema). */
   nats?: boolean;
   /** Opens the mongoose connection (needs MONGODB_URI in the schema). */
   database?: boolean;
   /** Serves @MessagePattern handlers over core NATS request/reply in the service's queue group. */
   requestReply?: boolean;
-  /** Largest accepted request body, in bytes. */
-  bodyLimitBytes?: number;
+  /** Largest accepted request body, in bytes, or a function that reads it from the config. */
+  bodyLimitBytes?: number | ((config: z.infer<S>) => number);
   /**
    * Path prefixes whose bodies reach the handler as raw bytes (a Buffer), for webhook endpoints
    * that verify a signature over the exact bytes and report malformed JSON themselves.
@@ -81,7 +81,7 @@ export async function startService<S extends z.ZodObject>(
     : undefined;
   const platform = PlatformModule.forRoot({ config, logger, nats, database });
   const app = await NestFactory.create<NestExpressApplication>(
-    definition.rootModule(platform, config),
+    ServiceRootModule.register(platform, definition.rootModule(config)),
     {
       logger: new NestPinoLogger(rootLogger),
       rawBody: true,
@@ -89,7 +89,7 @@ export async function startService<S extends z.ZodObject>(
     },
   );
 
-  configureHttp(app, definition, logger);
+  configureHttp(app, definition, bodyLimit(definition, config), logger);
   if (definition.requestReply) {
     app.connectMicroservice<MicroserviceOptions>({
       transport: Transport.NATS,
@@ -159,13 +159,29 @@ export async function runService<S extends z.ZodObject>(
   process.on('SIGINT', onSignal);
 }
 
+function bodyLimit<S extends z.ZodObject>(
+  definition: ServiceDefinition<S>,
+  config: z.infer<S>,
+): number {
+  const limit = definition.bodyLimitBytes;
+
+  return typeof limit === 'function' ? limit(config) : (limit ?? DEFAULT_BODY_LIMIT_BYTES);
+}
+
+/** Root of every service: the platform (global) beside the service's own module. */
+@Module({})
+class ServiceRootModule {
+  static register(platform: DynamicModule, serviceModule: Type | DynamicModule): DynamicModule {
+    return { module: ServiceRootModule, imports: [platform, serviceModule] };
+  }
+}
+
 function configureHttp(
   app: NestExpressApplication,
   definition: ServiceDefinition<z.ZodObject>,
+  limit: number,
   logger: AppLogger,
 ): void {
-  const limit = definition.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES;
-
   app.use(helmet());
   for (const route of definition.rawBodyRoutes ?? []) {
     app.use(route, express.raw({ type: () => true, limit }));
