@@ -16,7 +16,7 @@ const { connect, JSONCodec } = require('nats');
 const { connectDemoAccount } = require('./stack/account');
 const { REPO_ROOT, startInfrastructure } = require('./stack/infra');
 const { openAuditSession, listSalesReceipts } = require('./stack/quickbooks-audit');
-const { peakRssMiB, stackEnvironment, startService, stopService } = require('./stack/services');
+const { cpuSeconds, peakRssMiB, stackEnvironment, startService, stopService } = require('./stack/services');
 
 const SERVICES = ['sandbox', 'gateway', 'connectors', 'rules', 'qbo'];
 const ORDER_COUNT = Number(process.env.BENCH_ORDERS ?? 2000);
@@ -221,10 +221,14 @@ function printReport(throughput, latency, exactlyOnce, running) {
   console.log(`latency under full load:   p50 ${ms(percentile(throughput.latencies, 0.5))}, p99 ${ms(percentile(throughput.latencies, 0.99))}`);
   console.log(`latency at ${LATENCY_RATE} orders/s:    p50 ${ms(percentile(latency.latencies, 0.5))}, p99 ${ms(percentile(latency.latencies, 0.99))} (${latency.ids.length} orders, ${JSON.stringify(latency.statuses)})`);
   console.log(`exactly once:              ${exactlyOnce.receipts} sales receipts for ${exactlyOnce.expected} orders, ${exactlyOnce.duplicates} duplicated`);
-  console.log('peak RSS:');
+  const orders = throughput.ids.length + latency.ids.length;
+  console.log('per service:               peak RSS, CPU time per order');
   for (const handle of running) {
     const rss = peakRssMiB(handle);
-    console.log(`  ${handle.service.padEnd(12)} ${rss === undefined ? 'n/a' : `${rss.toFixed(0)} MiB`}`);
+    const cpu = cpuSeconds(handle);
+    const rssText = rss === undefined ? 'n/a' : `${rss.toFixed(0)} MiB`;
+    const cpuText = cpu === undefined ? 'n/a' : `${((cpu * 1000) / orders).toFixed(2)} ms`;
+    console.log(`  ${handle.service.padEnd(12)} ${rssText.padStart(8)}  ${cpuText.padStart(9)}`);
   }
 }
 

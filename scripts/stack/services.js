@@ -121,6 +121,18 @@ function peakRssMiB(handle) {
   }
 }
 
+/** CPU time a running process has used so far, in seconds (user plus system, from /proc). */
+function cpuSeconds(handle) {
+  try {
+    const fields = fs.readFileSync(`/proc/${handle.child.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    const ticksPerSecond = 100;
+
+    return (Number(fields[11]) + Number(fields[12])) / ticksPerSecond;
+  } catch {
+    return undefined;
+  }
+}
+
 function tail(file, lines = 20) {
   try {
     return fs.readFileSync(file, 'utf8').trim().split('\n').slice(-lines).join('\n');
@@ -129,4 +141,4 @@ function tail(file, lines = 20) {
   }
 }
 
-module.exports = { DEFAULT_PORTS, stackEnvironment, startService, stopService, peakRssMiB };
+module.exports = { DEFAULT_PORTS, stackEnvironment, startService, stopService, peakRssMiB, cpuSeconds };
