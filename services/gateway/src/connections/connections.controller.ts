@@ -37,7 +37,7 @@ const qboConnectSchema = z.object({
   missingItemAction: z.enum(['create', 'fail']).default('create'),
 });
 
-/** A string parameter that reports `message` both when it is absent and when it is empty. */
+/** Returns a string schema that reports `message` both for an absent and for an empty parameter. */
 function requiredParameter(message: string): z.ZodString {
   return z.string({ error: message }).min(1, message);
 }

@@ -78,6 +78,7 @@ export class OrderPostingService {
         plan,
         claim.entry.requestId,
         claim.mayHaveLanded,
+        claim.entry.attempts,
       );
 
       await this.ledger.markPosted(key, {

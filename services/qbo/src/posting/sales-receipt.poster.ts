@@ -36,12 +36,17 @@ export class SalesReceiptPoster {
     private readonly references: EntityReferenceRepository,
   ) {}
 
+  /**
+   * `attempt` is the ledger's attempt number, 1 for the first claim. `mayHaveLanded`: an earlier
+   * attempt may have created the receipt, so look for it before posting.
+   */
   async post(
     session: QboSession,
     ready: OrderReady,
     plan: PostingPlan,
     requestId: string,
     mayHaveLanded: boolean,
+    attempt: number,
   ): Promise<PostedDocument> {
     if (mayHaveLanded) {
       const landed = await this.findLanded(session, ready, plan);
@@ -54,19 +59,34 @@ export class SalesReceiptPoster {
     try {
       return await this.resolveAndCreate(session, plan, requestId);
     } catch (error) {
-      if (!(error instanceof QboFaultError) || error.code !== INVALID_REFERENCE_FAULT) {
+      if (!(error instanceof QboFaultError) || error.isTransient) {
         throw error;
       }
 
-      // A remembered customer, item or account was deleted in QuickBooks. Look everything up
-      // again; the refused request created nothing, and QuickBooks would replay its fault for
-      // the same requestid, so the second attempt carries a new one derived from the first.
-      await this.references.forgetRealm(session.realmId);
+      if (error.code === INVALID_REFERENCE_FAULT) {
+        // A remembered customer, item or account was deleted in QuickBooks. Look everything up
+        // again; the refused request created nothing, and QuickBooks would replay its fault for
+        // the same requestid, so the second attempt carries a new one derived from the first.
+        await this.references.forgetRealm(session.realmId);
 
+        return this.resolveAndCreate(
+          session,
+          plan,
+          stableRequestId(requestId, 'after-invalid-reference'),
+        );
+      }
+
+      if (!mayHaveLanded) {
+        throw error;
+      }
+
+      // The fault may be QuickBooks replaying the fault of an earlier attempt with this requestid,
+      // which it does even after the user fixed the cause. A rejected write creates nothing and no
+      // receipt landed, so this attempt posts once more under a requestid of its own.
       return this.resolveAndCreate(
         session,
         plan,
-        stableRequestId(requestId, 'after-invalid-reference'),
+        stableRequestId(requestId, 'attempt', String(attempt)),
       );
     }
   }
