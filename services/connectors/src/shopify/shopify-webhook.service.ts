@@ -156,7 +156,7 @@ export class ShopifyWebhookService {
       channelOrderId: orderId,
       stage: 'connector',
       status: 'rejected',
-      message: `Shopify order payload is invalid: ${reason}`,
+      message: reason,
       fix: 'Correct the order in Shopify (or the app sending it) and save it again; the next orders/updated webhook re-syncs it',
     });
 

@@ -45,7 +45,9 @@ function requiredParameter(message: string): z.ZodString {
 const callbackSchema = z.object({
   code: requiredParameter('is missing: QuickBooks sends it after the user approves'),
   state: requiredParameter('is missing: start the connection again from the dashboard'),
-  realmId: z.string().regex(/^\d+$/, 'must be the numeric QuickBooks company id'),
+  realmId: requiredParameter(
+    'is missing: QuickBooks sends the company id after the user approves',
+  ).regex(/^\d+$/, 'must be the numeric QuickBooks company id'),
 });
 
 @Controller()

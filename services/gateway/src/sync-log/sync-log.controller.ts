@@ -1,8 +1,9 @@
-import { Controller, Get, Param, Query, UseGuards } from '@nestjs/common';
+import { Controller, Get, NotFoundException, Param, Query, UseGuards } from '@nestjs/common';
 import { SYNC_STATUSES } from '@qbsync/contracts';
 import { parseRequest } from '@qbsync/platform';
 import { z } from 'zod';
 
+import { AccountRepository } from '../accounts/account.repository';
 import { ApiTokenGuard } from '../auth/api-token.guard';
 import { type SyncEventDocument } from './sync-event.schema';
 import { SyncEventRepository } from './sync-event.repository';
@@ -18,7 +19,10 @@ const listQuerySchema = z.object({
 @Controller('api/accounts/:accountId/sync-events')
 @UseGuards(ApiTokenGuard)
 export class SyncLogController {
-  constructor(private readonly events: SyncEventRepository) {}
+  constructor(
+    private readonly events: SyncEventRepository,
+    private readonly accounts: AccountRepository,
+  ) {}
 
   @Get()
   async list(
@@ -26,6 +30,10 @@ export class SyncLogController {
     @Query() query: unknown,
   ): Promise<SyncEventDocument[]> {
     const filter = parseRequest(listQuerySchema, query);
+
+    if (!(await this.accounts.findAccount(accountId))) {
+      throw new NotFoundException(`account ${accountId} not found`);
+    }
 
     return this.events.list({
       accountId,

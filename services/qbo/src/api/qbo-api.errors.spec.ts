@@ -89,10 +89,7 @@ describe('parseFaultBody', () => {
         },
       });
 
-      expect(parseFaultBody(400, body).errors.map((error) => error.code)).toEqual([
-        '2020',
-        '2500',
-      ]);
+      expect(parseFaultBody(400, body).errors.map((error) => error.code)).toEqual(['2020', '2500']);
     });
 
     it('turns a numeric code into a string', () => {

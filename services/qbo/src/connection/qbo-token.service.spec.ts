@@ -5,7 +5,7 @@ import { AppLogger, createRootLogger, loadConfig, PlatformModule } from '@qbsync
 import { withInfrastructure } from '@qbsync/testing';
 import { type Connection } from 'mongoose';
 
-import { openTestDatabase } from '../../test/database';
+import { ensureIndexes, openTestDatabase } from '../../test/database';
 import {
   advanceClock,
   authorize,
@@ -17,6 +17,7 @@ import {
   SANDBOX_CLIENT_SECRET,
   startSandbox,
 } from '../../test/sandbox';
+import { ExclusiveClaimRepository } from '../common/exclusive-claim.repository';
 import { type QboConfig, qboConfigSchema } from '../qbo.config';
 import { QboConnectionRepository, type QboTokens } from './qbo-connection.repository';
 import { QboReconnectNeededError, QboTokenService } from './qbo-token.service';
@@ -55,6 +56,7 @@ describe(QboTokenService.name, () => {
       QBO_REQUEST_TIMEOUT_MS: '5000',
     });
     replica = await createReplica();
+    await ensureIndexes(database);
   });
 
   afterEach(async () => {
@@ -69,7 +71,7 @@ describe(QboTokenService.name, () => {
   async function createReplica(overrides: Partial<QboConfig> = {}): Promise<Replica> {
     const moduleRef = await Test.createTestingModule({
       imports: [PlatformModule.forRoot({ config: { ...config, ...overrides }, logger, database })],
-      providers: [QboConnectionRepository, QboTokenService],
+      providers: [ExclusiveClaimRepository, QboConnectionRepository, QboTokenService],
     }).compile();
 
     return {
@@ -176,16 +178,6 @@ describe(QboTokenService.name, () => {
       expect(stored).not.toContain(refreshed.accessToken);
     });
 
-    it('releases the refresh lock', async () => {
-      const account = await connectAccount();
-
-      await replica.tokens.refresh(account.accountId);
-
-      expect(await readStoredConnection(account.accountId)).not.toHaveProperty(
-        'refreshLockedUntil',
-      );
-    });
-
     it('uses the stored token after the old one expires', async () => {
       const account = await connectAccount();
 
@@ -220,17 +212,44 @@ describe(QboTokenService.name, () => {
       expect(second.accessToken).toBe(first.accessToken);
     });
 
-    // Two failures make the second replica send its own token request. FerretDB 1.24 on SQLite
-    // does not isolate the conditional update in tryLockRefresh, so both replicas can take the
-    // lock. And QboConnectionRepository.findByAccountId now returns a copy up to 5 seconds old, so
-    // the waiting replica never sees the new access token and takes the lock once it is released.
-    it.todo('makes one token request across two replicas');
+    it('makes one token request across two replicas', async () => {
+      const account = await connectAccount();
+      const otherReplica = await createReplica();
+      const before = sandbox.tokenRequests();
 
-    // Replica B reads the connection, replica A refreshes (the refresh token rotates), the sandbox
-    // clock passes the 60-second grace of the replaced token, and B refreshes: refreshLocked takes
-    // the refresh token from B's cached copy, gets invalid_grant and marks a healthy connection
-    // reconnect_needed. Expected: B reads the stored, rotated token and the refresh succeeds.
-    it.todo('uses the refresh token another replica stored');
+      await Promise.all([
+        replica.tokens.refresh(account.accountId),
+        otherReplica.tokens.refresh(account.accountId),
+      ]);
+
+      expect(sandbox.tokenRequests() - before).toBe(1);
+    });
+
+    it('gives both replicas the same token', async () => {
+      const account = await connectAccount();
+      const otherReplica = await createReplica();
+      const [first, second] = await Promise.all([
+        replica.tokens.refresh(account.accountId),
+        otherReplica.tokens.refresh(account.accountId),
+      ]);
+
+      expect(second.accessToken).toBe(first.accessToken);
+    });
+
+    it('uses the refresh token another replica stored', async () => {
+      const account = await connectAccount();
+      const otherReplica = await createReplica();
+
+      // The other replica keeps a copy of the connection, then this one rotates the token.
+      await otherReplica.connections.findByAccountId(account.accountId);
+      await replica.tokens.refresh(account.accountId);
+      // The sandbox honours a replaced refresh token for 60 seconds only.
+      await advanceClock(sandbox, 120);
+
+      await expect(otherReplica.tokens.refresh(account.accountId)).resolves.toMatchObject({
+        status: 'connected',
+      });
+    });
 
     it('rejects an account without a connection', async () => {
       await expect(replica.tokens.refresh(`account-${randomUUID()}`)).rejects.toThrow(
@@ -238,15 +257,17 @@ describe(QboTokenService.name, () => {
       );
     });
 
-    it('releases the lock after a failed request', async () => {
+    it('lets a retry through after a failed request', async () => {
       const account = await connectAccount();
       const misconfigured = await createReplica({ QBO_CLIENT_SECRET: 'not-the-secret' });
 
       await expect(misconfigured.tokens.refresh(account.accountId)).rejects.toThrow(/HTTP 401/);
 
-      expect(await readStoredConnection(account.accountId)).not.toHaveProperty(
-        'refreshLockedUntil',
-      );
+      const before = sandbox.tokenRequests();
+
+      await replica.tokens.refresh(account.accountId);
+
+      expect(sandbox.tokenRequests() - before).toBe(1);
     });
 
     it('keeps the connection usable after a failed request', async () => {
@@ -281,12 +302,6 @@ describe(QboTokenService.name, () => {
       expect(await readStoredConnection(account.accountId)).toMatchObject({
         status: 'reconnect_needed',
       });
-    });
-
-    it('releases the refresh lock', async () => {
-      expect(await readStoredConnection(account.accountId)).not.toHaveProperty(
-        'refreshLockedUntil',
-      );
     });
 
     it('rejects later refreshes without a token request', async () => {

@@ -4,6 +4,7 @@ import { withInfrastructure } from '@qbsync/testing';
 import { type Connection } from 'mongoose';
 
 import { ensureIndexes, openTestDatabase } from '../../test/database';
+import { ExclusiveClaimRepository } from '../common/exclusive-claim.repository';
 import { type LedgerKey, PostingLedgerRepository } from './posting-ledger.repository';
 
 const STALE_AFTER_MILLISECONDS = 30_000;
@@ -24,7 +25,7 @@ describe(PostingLedgerRepository.name, () => {
 
   beforeAll(async () => {
     database = await openTestDatabase(infra.mongoUri);
-    sut = new PostingLedgerRepository(database);
+    sut = new PostingLedgerRepository(database, new ExclusiveClaimRepository(database));
     await ensureIndexes(database);
   });
 
@@ -217,11 +218,68 @@ describe(PostingLedgerRepository.name, () => {
       expect(await database.collection('posting_ledger').countDocuments(key)).toBe(1);
     });
 
-    // FerretDB 1.24.2 on SQLite runs an update as a read followed by a write without isolation, so
-    // several of ten concurrent takeovers of one stale entry all match `claimedAt` and report
-    // modifiedCount 1 (3 to 10 winners in runs here), and their `$inc` of attempts is lost. Inserts
-    // against a unique index stay exclusive, which is why the first-claim race above holds.
-    it.todo('lets one of ten concurrent takeovers win');
+    it('lets one of ten concurrent takeovers win', async () => {
+      const key = newKey();
+
+      await sut.claim(key, 'request-1', STALE_AFTER_MILLISECONDS);
+      await backdateClaim(key, STALE_AFTER_MILLISECONDS + 1_000);
+
+      const results = await Promise.all(
+        Array.from({ length: 10 }, (_, index) =>
+          sut.claim(key, `request-${index}`, STALE_AFTER_MILLISECONDS),
+        ),
+      );
+
+      expect(results.filter((result) => result.outcome === 'claimed')).toHaveLength(1);
+    });
+
+    it('counts one attempt for ten concurrent takeovers', async () => {
+      const key = newKey();
+
+      await sut.claim(key, 'request-1', STALE_AFTER_MILLISECONDS);
+      await backdateClaim(key, STALE_AFTER_MILLISECONDS + 1_000);
+      await Promise.all(
+        Array.from({ length: 10 }, (_, index) =>
+          sut.claim(key, `request-${index}`, STALE_AFTER_MILLISECONDS),
+        ),
+      );
+
+      expect((await sut.findByKey(key))!.attempts).toBe(2);
+    });
+
+    it('lets one of ten concurrent re-claims of a failed key win', async () => {
+      const key = newKey();
+
+      await sut.claim(key, 'request-1', STALE_AFTER_MILLISECONDS);
+      await sut.markFailed(key, 'QuickBooks fault 6000: business rule');
+
+      const results = await Promise.all(
+        Array.from({ length: 10 }, (_, index) =>
+          sut.claim(key, `request-${index}`, STALE_AFTER_MILLISECONDS),
+        ),
+      );
+
+      expect(results.filter((result) => result.outcome === 'claimed')).toHaveLength(1);
+    });
+
+    it('takes over again after a second stale claim', async () => {
+      const key = newKey();
+
+      await sut.claim(key, 'request-1', STALE_AFTER_MILLISECONDS);
+      await backdateClaim(key, STALE_AFTER_MILLISECONDS + 1_000);
+      await sut.claim(key, 'request-2', STALE_AFTER_MILLISECONDS);
+      await backdateClaim(key, STALE_AFTER_MILLISECONDS + 1_000);
+
+      const result = await sut.claim(key, 'request-3', STALE_AFTER_MILLISECONDS);
+
+      expect(result).toMatchObject({ outcome: 'claimed', entry: { attempts: 3 } });
+    });
+
+    // takeOver inserts the claim `<ledger id>#<attempt>` and then updates the entry. A replica that
+    // stops between the two leaves the entry at the old attempt with that claim taken. Every later
+    // claim then loses the insert and returns busy, however stale the entry, until something
+    // deletes the claim, and nothing in the service calls ExclusiveClaimRepository.deleteOlderThan.
+    it.todo('takes over an entry whose takeover stopped half way');
 
     it('keeps keys of other document kinds apart', async () => {
       const key = newKey();

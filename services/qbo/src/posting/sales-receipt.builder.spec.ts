@@ -341,7 +341,12 @@ describe('buildSalesReceiptBody', () => {
     it('ignores a failed gift card payment', () => {
       const failed = buildTaxedOrder({
         payments: [
-          buildPayment({ gateway: 'gift_card', kind: 'gift_card', amount: 1000, status: 'failure' }),
+          buildPayment({
+            gateway: 'gift_card',
+            kind: 'gift_card',
+            amount: 1000,
+            status: 'failure',
+          }),
           buildPayment({ amount: 2958 }),
         ],
       });
