@@ -46,6 +46,16 @@ describe('createRootLogger', () => {
         fields: { connection: { realmId: '9341453908', [field]: secretFor(`nested-${field}`) } },
       })),
       {
+        level: 'warn',
+        message: 'deep accessToken',
+        fields: { request: { body: { accessToken: secretFor('deep') } } },
+      },
+      {
+        level: 'warn',
+        message: 'capitalised header',
+        fields: { headers: { Authorization: secretFor('capitalised') } },
+      },
+      {
         level: 'error',
         message: 'request headers',
         errorMessage: 'HTTP 401',
@@ -98,13 +108,18 @@ describe('createRootLogger', () => {
       expect((line.connection as Record<string, unknown>).realmId).toBe('9341453908');
     });
 
-    // The paths name a field at the top level or one level down (`*.accessToken`), so
-    // { request: { body: { accessToken } } } is written in clear text.
-    it.todo('redacts an accessToken two levels down');
+    it('redacts an accessToken two levels down', () => {
+      const line = lineWithMessage(output, 'deep accessToken');
+      const request = line.request as { body: Record<string, unknown> };
 
-    // Only `headers.authorization` is listed. A headers object built in code, such as the one
-    // QboApiClient sends, spells it `Authorization`, which would be written in clear text.
-    it.todo('redacts a capitalised Authorization header');
+      expect(request.body.accessToken).toBe('[redacted]');
+    });
+
+    it('redacts a capitalised Authorization header', () => {
+      const line = lineWithMessage(output, 'capitalised header');
+
+      expect(line.headers).toEqual({ Authorization: '[redacted]' });
+    });
   });
 
   describe('output format', () => {

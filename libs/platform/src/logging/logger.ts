@@ -1,7 +1,10 @@
 import { type LoggerService } from '@nestjs/common';
 import pino, { type Logger } from 'pino';
 
-/** Fields that may hold secrets or personal data; pino replaces their values before writing. */
+/**
+ * Fields that may hold secrets, up to two levels below the log line; pino replaces their values
+ * before writing. Deeper secrets are not found, so log ids rather than whole request objects.
+ */
 const REDACTED_PATHS = [
   'accessToken',
   'refreshToken',
@@ -12,9 +15,15 @@ const REDACTED_PATHS = [
   'password',
   'authorization',
   'headers.authorization',
+  'headers.Authorization',
+  '*.headers.authorization',
+  '*.headers.Authorization',
   '*.accessToken',
   '*.refreshToken',
   '*.webhookSecret',
+  '*.*.accessToken',
+  '*.*.refreshToken',
+  '*.*.webhookSecret',
 ];
 
 export function createRootLogger(service: string, level: string): Logger {

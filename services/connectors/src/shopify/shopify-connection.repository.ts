@@ -41,6 +41,11 @@ export class ShopifyConnectionRepository {
   }
 
   async upsert(connection: ShopifyConnection): Promise<void> {
+    // A reconnect without an access token removes the old one rather than keeping a stale token.
+    const accessToken = connection.accessToken
+      ? { $set: { encryptedAccessToken: this.secretBox.encrypt(connection.accessToken) } }
+      : { $unset: { encryptedAccessToken: 1 } };
+
     await this.model.updateOne(
       { shopDomain: connection.shopDomain },
       {
@@ -48,11 +53,10 @@ export class ShopifyConnectionRepository {
           accountId: connection.accountId,
           connectionId: connection.connectionId,
           encryptedWebhookSecret: this.secretBox.encrypt(connection.webhookSecret),
-          encryptedAccessToken: connection.accessToken
-            ? this.secretBox.encrypt(connection.accessToken)
-            : undefined,
           updatedAt: new Date(),
+          ...accessToken.$set,
         },
+        ...('$unset' in accessToken ? { $unset: accessToken.$unset } : {}),
       },
       { upsert: true },
     );

@@ -24,7 +24,9 @@ export class ApiTokenGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean {
     const request = context.switchToHttp().getRequest<Request>();
     const header = request.headers.authorization ?? '';
-    const token = Buffer.from(header.startsWith('Bearer ') ? header.slice('Bearer '.length) : '');
+    // HTTP authentication scheme names are case-insensitive.
+    const match = /^bearer (.+)$/i.exec(header);
+    const token = Buffer.from(match?.[1] ?? '');
 
     if (token.length !== this.expected.length || !timingSafeEqual(token, this.expected)) {
       throw new UnauthorizedException(

@@ -179,7 +179,15 @@ describe('parseFaultBody', () => {
     // The first pattern, /code="?(\d+)/i, also matches the "Code=003001" inside "errorCode=003001",
     // so the text 'message=ThrottleExceeded; errorCode=003001; statusCode=429' yields code
     // '003001' and never reaches the errorCode pattern that strips the leading zeros.
-    it.todo('reads 3001 from errorCode=003001');
+
+    it('reads 3001 from errorCode=003001', () => {
+      const fault = parseFaultBody(
+        429,
+        'message=ThrottleExceeded; errorCode=003001; statusCode=429',
+      );
+
+      expect(fault.code).toBe('3001');
+    });
   });
 });
 

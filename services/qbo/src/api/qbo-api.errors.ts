@@ -86,8 +86,9 @@ export function parseFaultBody(status: number, text: string): QboFaultError {
     // Not JSON: QuickBooks sends some throttling and gateway errors as XML or plain text.
   }
 
+  // `errorCode=003001` carries leading zeros that the fault codes elsewhere do not.
   const code =
-    /code="?(\d+)/i.exec(text)?.[1] ?? /errorCode=0*(\d+)/i.exec(text)?.[1] ?? String(status);
+    /errorCode=0*(\d+)/i.exec(text)?.[1] ?? /\bcode="?0*(\d+)/i.exec(text)?.[1] ?? String(status);
 
   return new QboFaultError(status, 'Unknown', [
     { code, message: text.slice(0, 300) || `HTTP ${status}` },

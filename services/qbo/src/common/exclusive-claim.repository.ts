@@ -35,6 +35,10 @@ export class ExclusiveClaimRepository {
     }
   }
 
+  async find(claimId: string): Promise<ExclusiveClaimDocument | null> {
+    return this.model.findOne({ _id: claimId }).lean<ExclusiveClaimDocument>().exec();
+  }
+
   async release(claimId: string): Promise<void> {
     await this.model.deleteOne({ _id: claimId });
   }

@@ -58,9 +58,13 @@ describe('toQboName', () => {
       expect(toQboName(`${'a'.repeat(5)}™™™™™bcde`, 9)).toBe('aaaaabcde');
     });
 
-    // toQboName cuts with String.slice, which counts UTF-16 code units, so a cut through an emoji
-    // leaves half a surrogate pair: toQboName('a'.repeat(99) + '😀', 100) ends in '\ud83d'.
-    it.todo('never cuts through a surrogate pair');
+    it('never cuts through a surrogate pair', () => {
+      expect(toQboName('a'.repeat(99) + '😀', 100)).toBe('a'.repeat(99));
+    });
+
+    it('keeps an emoji that fits', () => {
+      expect(toQboName('a'.repeat(98) + '😀', 100)).toBe('a'.repeat(98) + '😀');
+    });
   });
 
   describe('determinism', () => {

@@ -14,5 +14,16 @@ export function toQboName(name: string, maxLength: number): string {
     .replace(/\s+/g, ' ')
     .trim();
 
-  return cleaned.slice(0, maxLength).trimEnd();
+  // Cut between code points, so an emoji at the limit is dropped rather than halved.
+  let cut = '';
+
+  for (const character of cleaned) {
+    if (cut.length + character.length > maxLength) {
+      break;
+    }
+
+    cut += character;
+  }
+
+  return cut.trimEnd();
 }

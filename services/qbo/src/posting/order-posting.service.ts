@@ -161,7 +161,10 @@ export class OrderPostingService {
     attempt: number,
   ): Promise<void> {
     const { order } = ready;
-    const matches = posted.total === plan.channelTotal;
+    // A gift-card redemption is posted as a negative line, so QuickBooks' total is what the buyer
+    // paid by other means: the channel total less the gift cards.
+    const expectedTotal = plan.channelTotal - plan.giftCardTotal;
+    const matches = posted.total === expectedTotal;
     const notes = [...posted.warnings];
 
     if (plan.adjustment) {
@@ -172,7 +175,7 @@ export class OrderPostingService {
 
     if (!matches) {
       notes.push(
-        `QuickBooks computed ${minorToDecimal(posted.total, plan.currency)} but the channel total is ${minorToDecimal(plan.channelTotal, plan.currency)}`,
+        `QuickBooks computed ${minorToDecimal(posted.total, plan.currency)} but the order calls for ${minorToDecimal(expectedTotal, plan.currency)}`,
       );
     }
 

@@ -5,7 +5,7 @@ import { type Connection } from 'mongoose';
 
 import { ensureIndexes, openTestDatabase } from '../../test/database';
 import { ExclusiveClaimRepository } from '../common/exclusive-claim.repository';
-import { type LedgerKey, PostingLedgerRepository } from './posting-ledger.repository';
+import { type LedgerKey, ledgerId, PostingLedgerRepository } from './posting-ledger.repository';
 
 const STALE_AFTER_MILLISECONDS = 30_000;
 
@@ -275,11 +275,38 @@ describe(PostingLedgerRepository.name, () => {
       expect(result).toMatchObject({ outcome: 'claimed', entry: { attempts: 3 } });
     });
 
-    // takeOver inserts the claim `<ledger id>#<attempt>` and then updates the entry. A replica that
-    // stops between the two leaves the entry at the old attempt with that claim taken. Every later
-    // claim then loses the insert and returns busy, however stale the entry, until something
-    // deletes the claim, and nothing in the service calls ExclusiveClaimRepository.deleteOlderThan.
-    it.todo('takes over an entry whose takeover stopped half way');
+    it('takes over an entry whose takeover stopped half way', async () => {
+      const key = newKey();
+
+      await sut.claim(key, 'request-1', STALE_AFTER_MILLISECONDS);
+      await backdateClaim(key, STALE_AFTER_MILLISECONDS + 1_000);
+      // A replica inserted the claim for attempt 2, then stopped before updating the entry.
+      await database.collection('exclusive_claims').insertOne({
+        _id: `${ledgerId(key)}#2` as never,
+        purpose: 'posting',
+        createdAt: new Date(Date.now() - STALE_AFTER_MILLISECONDS - 1_000),
+      });
+
+      const result = await sut.claim(key, 'request-2', STALE_AFTER_MILLISECONDS);
+
+      expect(result).toMatchObject({ outcome: 'claimed', entry: { attempts: 2 } });
+    });
+
+    it('waits for a takeover still in progress', async () => {
+      const key = newKey();
+
+      await sut.claim(key, 'request-1', STALE_AFTER_MILLISECONDS);
+      await backdateClaim(key, STALE_AFTER_MILLISECONDS + 1_000);
+      await database.collection('exclusive_claims').insertOne({
+        _id: `${ledgerId(key)}#2` as never,
+        purpose: 'posting',
+        createdAt: new Date(),
+      });
+
+      const result = await sut.claim(key, 'request-2', STALE_AFTER_MILLISECONDS);
+
+      expect(result.outcome).toBe('busy');
+    });
 
     it('keeps keys of other document kinds apart', async () => {
       const key = newKey();

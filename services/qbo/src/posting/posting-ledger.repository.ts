@@ -9,6 +9,9 @@ import {
   postingLedgerSchema,
 } from './posting-ledger.schema';
 
+/** Abandoned takeovers of one attempt tolerated before the entry needs a person to look at it. */
+const MAX_CLAIM_SLOTS = 20;
+
 export interface LedgerKey {
   accountId: string;
   channel: string;
@@ -85,7 +88,21 @@ export class PostingLedgerRepository {
       return { outcome: 'busy', entry: existing };
     }
 
-    return this.takeOver(key, existing, now);
+    return this.takeOver(key, existing, now, staleAfterMilliseconds);
+  }
+
+  private async claimAttempt(
+    key: LedgerKey,
+    attempt: number,
+    now: Date,
+    staleAfterMilliseconds: number,
+  ): Promise<boolean> {
+    return claimAttemptSlot(
+      this.claims,
+      `${ledgerId(key)}#${attempt}`,
+      now,
+      staleAfterMilliseconds,
+    );
   }
 
   async markPosted(
@@ -136,9 +153,10 @@ export class PostingLedgerRepository {
     key: LedgerKey,
     existing: PostingLedgerDocument,
     now: Date,
+    staleAfterMilliseconds: number,
   ): Promise<ClaimResult> {
     const attempt = existing.attempts + 1;
-    const won = await this.claims.tryClaim(`${ledgerId(key)}#${attempt}`, 'posting');
+    const won = await this.claimAttempt(key, attempt, now, staleAfterMilliseconds);
 
     if (!won) {
       const current = (await this.findByKey(key)) ?? existing;
@@ -158,6 +176,34 @@ export class PostingLedgerRepository {
     // failed on a timeout after QuickBooks committed, so every takeover checks before posting.
     return { outcome: 'claimed', entry, mayHaveLanded: true };
   }
+}
+
+/**
+ * Inserts the claim for `attempt`. A replica that stopped between inserting its claim and updating
+ * the entry leaves a claim that nobody completes, so a claim older than the stale period passes the
+ * attempt to the next slot name (`#2~2`, `#2~3`, ...), which again only one caller can insert.
+ */
+async function claimAttemptSlot(
+  claims: ExclusiveClaimRepository,
+  baseId: string,
+  now: Date,
+  staleAfterMilliseconds: number,
+): Promise<boolean> {
+  for (let slot = 1; slot <= MAX_CLAIM_SLOTS; slot++) {
+    const claimId = slot === 1 ? baseId : `${baseId}~${slot}`;
+
+    if (await claims.tryClaim(claimId, 'posting')) {
+      return true;
+    }
+
+    const holder = await claims.find(claimId);
+
+    if (holder && now.getTime() - new Date(holder.createdAt).getTime() < staleAfterMilliseconds) {
+      return false;
+    }
+  }
+
+  return false;
 }
 
 export function ledgerId(key: LedgerKey): string {

@@ -17,8 +17,10 @@ export class RuleSetRepository {
   }
 
   /**
-   * Stores the target and bumps the version in one atomic update. FerretDB 1.24 rejects a
-   * projection on findAndModify, so `_id` is dropped here instead.
+   * Stores the target and bumps the version in one update.
+   * FerretDB 1.24 rejects a projection on findAndModify, so `_id` is dropped here instead.
+   * NOTE: FerretDB 1.24 on SQLite does not isolate this read-modify-write, so concurrent changes of
+   * one account's rule set can repeat a version there (MongoDB applies it atomically).
    */
   async putTarget(accountId: string, target: RuleSetDocument['target']): Promise<RuleSetDocument> {
     const updated = await this.model
