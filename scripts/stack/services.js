@@ -10,9 +10,19 @@ const { REPO_ROOT, databaseUri } = require('./infra');
 
 const DEFAULT_PORTS = { gateway: 3000, connectors: 3001, rules: 3002, qbo: 3003, sandbox: 4010 };
 
+/** Shifts every port by STACK_PORT_OFFSET, so two stacks can run on one machine. */
+function offsetPorts() {
+  const offset = Number(process.env.STACK_PORT_OFFSET ?? 0);
+  if (!Number.isInteger(offset) || offset < 0 || offset > 50000) {
+    throw new Error(`STACK_PORT_OFFSET must be a whole number from 0 to 50000, got "${process.env.STACK_PORT_OFFSET}"`);
+  }
+
+  return Object.fromEntries(Object.entries(DEFAULT_PORTS).map(([service, port]) => [service, port + offset]));
+}
+
 /** Builds each service's environment for a local stack whose infrastructure is `infra`. */
 function stackEnvironment(infra, options = {}) {
-  const ports = { ...DEFAULT_PORTS, ...(options.ports ?? {}) };
+  const ports = { ...offsetPorts(), ...(options.ports ?? {}) };
   const sandboxUrl = `http://127.0.0.1:${ports.sandbox}`;
   const shared = {
     NODE_ENV: 'development',

@@ -16,7 +16,7 @@ export class SyncEventsWorker implements OnApplicationBootstrap {
     await this.jetStream.consume({
       consumer: Consumers.GatewaySyncEvents,
       schema: syncEventSchema,
-      concurrency: 16,
+      concurrency: 64,
       handle: (event) => this.events.record(event),
     });
   }
