@@ -71,7 +71,9 @@ async function startService(stack, service, options = {}) {
   fs.mkdirSync(logDir, { recursive: true });
   const logFile = path.join(logDir, `${service}${options.replica ? `-${options.replica}` : ''}.log`);
   const log = fs.openSync(logFile, 'w');
-  const child = spawn(process.execPath, [path.join(REPO_ROOT, 'services', service, 'dist/main.js')], {
+  // STACK_NODE_ARGS passes options to every service's node, for example "--cpu-prof".
+  const nodeArgs = (process.env.STACK_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, path.join(REPO_ROOT, 'services', service, 'dist/main.js')], {
     env,
     stdio: ['ignore', log, log],
   });

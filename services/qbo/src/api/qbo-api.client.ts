@@ -5,6 +5,7 @@ import { APP_CONFIG, AppLogger, MetricsService } from '@qbsync/platform';
 import { type Counter } from 'prom-client';
 
 import { type QboConfig } from '../qbo.config';
+import { exchange, type HttpExchange } from './http-exchange';
 import { parseFaultBody, QboTransportError } from './qbo-api.errors';
 
 export interface QboRequest {
@@ -41,10 +42,10 @@ export class QboApiClient {
   async request<T>(request: QboRequest): Promise<T> {
     const url = this.buildUrl(request);
     const entity = request.path.split('/')[0] ?? 'unknown';
-    let response: Response;
+    let response: HttpExchange;
 
     try {
-      response = await fetch(url, {
+      response = await exchange(new URL(url), {
         method: request.method,
         headers: {
           Authorization: `Bearer ${request.accessToken}`,
@@ -52,22 +53,20 @@ export class QboApiClient {
           ...(request.body === undefined ? {} : { 'Content-Type': 'application/json' }),
         },
         body: request.body === undefined ? undefined : JSON.stringify(request.body),
-        signal: AbortSignal.timeout(this.config.QBO_REQUEST_TIMEOUT_MS),
+        timeoutMs: this.config.QBO_REQUEST_TIMEOUT_MS,
       });
     } catch (error) {
       this.requests.inc({ method: request.method, entity, status: 'network' });
       throw new QboTransportError(
         `No answer from QuickBooks for ${request.method} ${request.path}: ${(error as Error).message}`,
-        {
-          cause: error,
-        },
+        { cause: error },
       );
     }
 
     this.requests.inc({ method: request.method, entity, status: String(response.status) });
-    const text = await response.text();
+    const text = response.body;
 
-    if (!response.ok) {
+    if (response.status < 200 || response.status >= 300) {
       const fault = parseFaultBody(response.status, text);
 
       this.logger.debug('QuickBooks fault', {

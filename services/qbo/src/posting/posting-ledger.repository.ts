@@ -49,18 +49,22 @@ export class PostingLedgerRepository {
   ): Promise<ClaimResult> {
     const now = new Date();
 
-    try {
-      const entry = await this.model.create({
-        _id: ledgerId(key),
-        ...key,
-        state: 'pending',
-        requestId,
-        claimedAt: now,
-        attempts: 1,
-        updatedAt: now,
-      });
+    const entry: PostingLedgerDocument = {
+      _id: ledgerId(key),
+      ...key,
+      state: 'pending',
+      requestId,
+      claimedAt: now,
+      attempts: 1,
+      updatedAt: now,
+    };
 
-      return { outcome: 'claimed', entry: entry.toObject(), mayHaveLanded: false };
+    try {
+      // The driver's collection, past mongoose's document layer: this runs once per order, and
+      // the entry is built complete and typed here.
+      await this.model.collection.insertOne(entry as never);
+
+      return { outcome: 'claimed', entry, mayHaveLanded: false };
     } catch (error) {
       if (!isDuplicateKeyError(error)) {
         throw error;
@@ -109,8 +113,8 @@ export class PostingLedgerRepository {
     key: LedgerKey,
     result: { realmId: string; documentId: string; docNumber?: string; documentTotal: number },
   ): Promise<void> {
-    await this.model.updateOne(
-      { _id: ledgerId(key) },
+    await this.model.collection.updateOne(
+      { _id: ledgerId(key) as never },
       {
         $set: { state: 'posted', ...result, updatedAt: new Date() },
         $unset: { lastError: 1 },
