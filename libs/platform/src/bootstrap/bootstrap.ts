@@ -192,7 +192,7 @@ function configureHttp(
   app.use(bodyParserErrorHandler(logger.child('Http')));
 }
 
-/** Answers an unreadable or oversized body with JSON that says what was wrong, and logs it. */
+/** Responds to an unreadable or oversized body with JSON that says what was wrong, and logs it. */
 function bodyParserErrorHandler(logger: AppLogger): express.ErrorRequestHandler {
   return (error: { status?: number; type?: string; message?: string }, request, response, next) => {
     if (!error.type || !error.status) {

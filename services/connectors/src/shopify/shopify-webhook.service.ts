@@ -29,9 +29,9 @@ export type DeliveryOutcome =
   | { status: 'rejected'; reason: string };
 
 /**
- * Verifies a Shopify webhook, normalises the order and publishes it to JetStream. It answers only
- * after JetStream stored the order, so a delivery that was answered 200 cannot be lost; one that
- * fails to publish gets an error and Shopify delivers it again.
+ * Verifies a Shopify webhook, normalises the order and publishes it to JetStream. It responds only
+ * after JetStream stored the order, so a delivery that got a 200 cannot be lost. A delivery that
+ * fails to publish gets an error, and Shopify delivers it again.
  */
 @Injectable()
 export class ShopifyWebhookService {

@@ -16,7 +16,7 @@ export interface QboRequest {
   path: string;
   query?: Record<string, string>;
   body?: unknown;
-  /** Idempotency key: QuickBooks answers a repeated write with the same `requestid` from its first result. */
+  /** Idempotency key: QuickBooks returns the first result for a repeated write with the same `requestid`. */
   requestId?: string;
 }
 
@@ -58,7 +58,7 @@ export class QboApiClient {
     } catch (error) {
       this.requests.inc({ method: request.method, entity, status: 'network' });
       throw new QboTransportError(
-        `No answer from QuickBooks for ${request.method} ${request.path}: ${(error as Error).message}`,
+        `No response from QuickBooks for ${request.method} ${request.path}: ${(error as Error).message}`,
         { cause: error },
       );
     }

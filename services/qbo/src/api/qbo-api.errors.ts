@@ -6,7 +6,7 @@ export interface QboFaultDetail {
   element?: string;
 }
 
-/** QuickBooks answered with a fault: the request was understood and refused. */
+/** QuickBooks returned a fault: it understood the request and rejected it. */
 export class QboFaultError extends Error {
   constructor(
     readonly httpStatus: number,
@@ -33,7 +33,7 @@ export class QboFaultError extends Error {
   }
 }
 
-/** No answer from QuickBooks: a timeout or a network failure. The request may or may not have landed. */
+/** No response from QuickBooks: a timeout or a network failure. The request may or may not have landed. */
 export class QboTransportError extends Error {
   constructor(message: string, options?: ErrorOptions) {
     super(message, options);
@@ -41,7 +41,7 @@ export class QboTransportError extends Error {
   }
 }
 
-/** Reads a fault body, JSON or (for some 429 answers) XML or text, into fault details. */
+/** Reads a fault body, JSON or (for some 429 responses) XML or text, into fault details. */
 export function parseFaultBody(status: number, text: string): QboFaultError {
   try {
     const body = JSON.parse(text) as {

@@ -19,9 +19,9 @@ const STALE_CLAIM_MILLISECONDS = 90_000;
 export type PostingOutcome = 'done' | 'retry';
 
 /**
- * Posts one ready order to QuickBooks Online exactly once: claims it in the posting ledger, builds
- * the sales receipt from the posting plan, posts it with a stable `requestid`, and records the
- * outcome in the ledger and the sync activity log.
+ * Posts one ready order to QuickBooks Online exactly once. It claims the order in the posting
+ * ledger, builds the sales receipt from the posting plan and posts it with a stable `requestid`.
+ * The outcome goes to the ledger and the sync activity log.
  */
 @Injectable()
 export class OrderPostingService {
@@ -251,7 +251,7 @@ export class OrderPostingService {
   }
 }
 
-/** Failures a later attempt may not meet: no answer, throttling, server faults, our own I/O. */
+/** Failures a later attempt may not meet: no response, throttling, server faults, our own I/O. */
 function isTransient(error: unknown): boolean {
   if (error instanceof QboFaultError) {
     return error.isTransient;

@@ -149,8 +149,8 @@ export class PostingLedgerRepository {
   }
 
   /**
-   * Takes over an entry whose claim is stale or failed. The winner is whoever inserts the claim for
-   * the next attempt number; a conditional update cannot decide it on FerretDB (see
+   * Takes over an entry whose claim is stale or failed. The caller that inserts the claim for
+   * the next attempt number wins, because a conditional update cannot decide it on FerretDB (see
    * ExclusiveClaimRepository).
    */
   private async takeOver(
@@ -184,7 +184,7 @@ export class PostingLedgerRepository {
 
 /**
  * Inserts the claim for `attempt`. A replica that stopped between inserting its claim and updating
- * the entry leaves a claim that nobody completes, so a claim older than the stale period passes the
+ * the entry leaves a claim that no replica completes, so a claim older than the stale period passes the
  * attempt to the next slot name (`#2~2`, `#2~3`, ...), which again only one caller can insert.
  */
 async function claimAttemptSlot(
