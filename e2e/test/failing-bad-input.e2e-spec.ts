@@ -39,6 +39,7 @@ const OrderIds = {
   quickBooksFault: 900000007,
   oversized: 900000008,
   duplicateDocNumber: 900000009,
+  unknownShop: 900000010,
 } as const;
 
 const infra = withInfrastructure();
@@ -82,6 +83,26 @@ describe('bad input', () => {
 
     it('names the signature header', () => {
       expect(response.body.message).toContain('X-Shopify-Hmac-Sha256');
+    });
+  });
+
+  describe('unknown shop', () => {
+    let response: WebhookResponse;
+
+    beforeAll(async () => {
+      response = await deliverWebhook(
+        stack.current,
+        { ...account, shopDomain: 'not-connected.myshopify.com' },
+        orderWithId(OrderIds.unknownShop),
+      );
+    });
+
+    it('returns 401', () => {
+      expect(response.status).toBe(401);
+    });
+
+    it('says the shop is not connected', () => {
+      expect(response.body.message).toContain('shop not-connected.myshopify.com is not connected');
     });
   });
 
@@ -343,6 +364,7 @@ describe('bad input', () => {
     const rejectedOrderIds = [
       OrderIds.wrongSignature,
       OrderIds.missingSignature,
+      OrderIds.unknownShop,
       OrderIds.oversized,
     ].map(String);
 

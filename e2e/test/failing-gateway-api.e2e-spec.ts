@@ -79,6 +79,26 @@ describe('gateway API', () => {
     });
   });
 
+  describe('account that posts to QuickBooks Desktop', () => {
+    let response: HttpResult<ErrorBody>;
+
+    beforeAll(async () => {
+      response = await callGateway(stack.current, 'POST', '/api/accounts', {
+        body: { name: 'Desktop shop', target: 'qbd' },
+      });
+    });
+
+    it('returns 400', () => {
+      expect(response.status).toBe(400);
+    });
+
+    it('says Desktop is not available', () => {
+      expect(response.body.message).toBe(
+        'target: qbd (QuickBooks Desktop) is not available in this version; use qbo',
+      );
+    });
+  });
+
   describe('Shopify connection with an invalid shop domain', () => {
     let response: HttpResult<ErrorBody>;
 
@@ -123,7 +143,7 @@ describe('gateway API', () => {
     });
   });
 
-  describe('QuickBooks callback without a code', () => {
+  describe('QuickBooks callback after the user declined', () => {
     let response: HttpResult<ErrorBody>;
 
     beforeAll(async () => {
@@ -142,9 +162,13 @@ describe('gateway API', () => {
       expect(response.status).toBe(400);
     });
 
-    it('says the code is missing', () => {
+    it('says access was not granted', () => {
+      expect(response.body.message).toContain('QuickBooks did not grant access (access_denied)');
+    });
+
+    it('names the route that starts again', () => {
       expect(response.body.message).toContain(
-        'code: is missing: QuickBooks sends it after the user approves',
+        'POST /api/accounts/:accountId/connections/quickbooks-online',
       );
     });
   });

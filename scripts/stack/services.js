@@ -4,6 +4,7 @@
 const { spawn } = require('node:child_process');
 const crypto = require('node:crypto');
 const fs = require('node:fs');
+const net = require('node:net');
 const path = require('node:path');
 
 const { REPO_ROOT, databaseUri } = require('./infra');
@@ -67,6 +68,7 @@ function stackEnvironment(infra, options = {}) {
 async function startService(stack, service, options = {}) {
   const env = { ...process.env, ...stack.env(service), ...(options.env ?? {}) };
   const port = env.HTTP_PORT;
+  await assertPortFree(service, Number(port));
   const logDir = path.join(REPO_ROOT, '.data/logs');
   fs.mkdirSync(logDir, { recursive: true });
   const logFile = path.join(logDir, `${service}${options.replica ? `-${options.replica}` : ''}.log`);
@@ -106,6 +108,20 @@ async function waitUntilReady(handle, url, timeoutMs = 60_000) {
   }
 
   throw new Error(`${handle.service} was not ready at ${url} within ${timeoutMs} ms; see ${handle.logFile}:\n${tail(handle.logFile)}`);
+}
+
+/** Fails early when another program listens on `port`, instead of probing that program's health. */
+async function assertPortFree(service, port) {
+  const free = await new Promise((resolve) => {
+    const server = net.createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+  if (!free) {
+    throw new Error(
+      `port ${port} for ${service} is already in use on 127.0.0.1: stop the program using it, or run with STACK_PORT_OFFSET=100 to move every service port`,
+    );
+  }
 }
 
 /** Sends SIGTERM and waits for the process to finish its in-flight work and exit. */

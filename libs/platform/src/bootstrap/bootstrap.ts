@@ -67,16 +67,13 @@ export async function startService<S extends z.ZodObject>(
   const logger = new AppLogger(rootLogger);
   const nats =
     definition.nats || definition.requestReply
-      ? await openNatsConnection(
-          requireSetting(config.NATS_URL, 'NATS_URL'),
-          definition.name,
-          logger.child('Nats'),
+      ? await connectOrExplain('NATS_URL', config.NATS_URL, (url) =>
+          openNatsConnection(url, definition.name, logger.child('Nats')),
         )
       : undefined;
   const database = definition.database
-    ? await openDatabase(
-        requireSetting(config.MONGODB_URI, 'MONGODB_URI'),
-        logger.child('Database'),
+    ? await connectOrExplain('MONGODB_URI', config.MONGODB_URI, (uri) =>
+        openDatabase(uri, logger.child('Database')),
       )
     : undefined;
   const platform = PlatformModule.forRoot({ config, logger, nats, database });
@@ -127,7 +124,7 @@ export async function runService<S extends z.ZodObject>(
   try {
     service = await startService(definition);
   } catch (error) {
-    if (error instanceof ConfigValidationError) {
+    if (error instanceof ConfigValidationError || error instanceof StartupError) {
       process.stderr.write(`${definition.name}: ${error.message}\n`);
     } else {
       process.stderr.write(
@@ -189,11 +186,14 @@ function configureHttp(
 
   app.useBodyParser('json', { limit });
   app.useBodyParser('urlencoded', { limit, extended: false });
-  app.use(bodyParserErrorHandler(logger.child('Http')));
+  app.use(bodyParserErrorHandler(logger.child('Http'), limit));
 }
 
 /** Responds to an unreadable or oversized body with JSON that says what was wrong, and logs it. */
-function bodyParserErrorHandler(logger: AppLogger): express.ErrorRequestHandler {
+function bodyParserErrorHandler(
+  logger: AppLogger,
+  limitBytes: number,
+): express.ErrorRequestHandler {
   return (error: { status?: number; type?: string; message?: string }, request, response, next) => {
     if (!error.type || !error.status) {
       next(error);
@@ -203,7 +203,7 @@ function bodyParserErrorHandler(logger: AppLogger): express.ErrorRequestHandler 
 
     const message =
       error.type === 'entity.too.large'
-        ? 'request body is larger than this endpoint accepts'
+        ? `request body is larger than ${limitBytes} bytes, the most this endpoint accepts`
         : `request body could not be read: ${error.message ?? error.type}`;
 
     logger.warn('Rejected request body', {
@@ -233,6 +233,36 @@ async function stopService(
 
   await database?.close();
   logger.info('Service stopped');
+}
+
+/** A start failure whose message says what to fix, so it is printed without a stack trace. */
+export class StartupError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'StartupError';
+  }
+}
+
+/** Connects with `connect`, turning a failure into an error that names the variable and its value. */
+async function connectOrExplain<T>(
+  variable: string,
+  value: string | undefined,
+  connect: (url: string) => Promise<T>,
+): Promise<T> {
+  const url = requireSetting(value, variable);
+
+  try {
+    return await connect(url);
+  } catch (error) {
+    throw new StartupError(
+      `Could not connect to ${variable}=${redactCredentials(url)}: ${(error as Error).message}; check that the server runs and ${variable} points at it`,
+      { cause: error },
+    );
+  }
+}
+
+function redactCredentials(url: string): string {
+  return url.replace(/\/\/[^@/]*@/, '//***@');
 }
 
 function requireSetting(value: string | undefined, name: string): string {

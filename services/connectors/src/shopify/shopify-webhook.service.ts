@@ -62,10 +62,10 @@ export class ShopifyWebhookService {
   }
 
   private async process(delivery: ShopifyDelivery): Promise<DeliveryOutcome> {
-    const connection = await this.authenticate(delivery);
+    const authentication = await this.authenticate(delivery);
 
-    if (!connection) {
-      const reason = 'missing or invalid X-Shopify-Hmac-Sha256 signature for this shop';
+    if ('reason' in authentication) {
+      const { reason } = authentication;
 
       this.logger.warn('Rejected Shopify webhook', {
         shopDomain: delivery.shopDomain,
@@ -75,6 +75,8 @@ export class ShopifyWebhookService {
 
       return { status: 'unauthorized', reason };
     }
+
+    const { connection } = authentication;
 
     if (!delivery.topic || !ORDER_TOPICS.has(delivery.topic)) {
       return {
@@ -106,23 +108,40 @@ export class ShopifyWebhookService {
   }
 
   /** Finds the shop's connection and checks the signature, re-reading it once if it was rotated. */
-  private async authenticate(delivery: ShopifyDelivery): Promise<ShopifyConnection | null> {
-    if (!delivery.shopDomain || !delivery.signature) {
-      return null;
+  private async authenticate(
+    delivery: ShopifyDelivery,
+  ): Promise<{ connection: ShopifyConnection } | { reason: string }> {
+    if (!delivery.shopDomain) {
+      return { reason: 'missing X-Shopify-Shop-Domain header' };
     }
+
+    if (!delivery.signature) {
+      return { reason: 'missing X-Shopify-Hmac-Sha256 signature' };
+    }
+
+    let known = false;
 
     for (const fresh of [false, true]) {
       const connection = await this.connections.findByShopDomain(delivery.shopDomain, fresh);
+
+      known ||= connection !== null;
 
       if (
         connection &&
         isValidShopifySignature(delivery.rawBody, delivery.signature, connection.webhookSecret)
       ) {
-        return connection;
+        return { connection };
       }
     }
 
-    return null;
+    return known
+      ? {
+          reason:
+            "invalid X-Shopify-Hmac-Sha256 signature: it does not match the body and this shop's client secret",
+        }
+      : {
+          reason: `shop ${delivery.shopDomain} is not connected: connect it with POST /api/accounts/:accountId/connections/shopify`,
+        };
   }
 
   private async publish(order: Order): Promise<DeliveryOutcome> {

@@ -26,6 +26,7 @@ const OAUTH_STATE_MINUTES = 15;
 const QBO_SCOPE = 'com.intuit.quickbooks.accounting';
 
 export const QBO_CALLBACK_PATH = '/oauth/quickbooks-online/callback';
+const START_ROUTE = 'POST /api/accounts/:accountId/connections/quickbooks-online';
 
 const shopifyConnectSchema = z.object({
   shopDomain: z.string().trim().toLowerCase(),
@@ -44,7 +45,7 @@ function requiredParameter(message: string): z.ZodString {
 
 const callbackSchema = z.object({
   code: requiredParameter('is missing: QuickBooks sends it after the user approves'),
-  state: requiredParameter('is missing: start the connection again from the dashboard'),
+  state: requiredParameter(`is missing: start the connection again with ${START_ROUTE}`),
   realmId: requiredParameter(
     'is missing: QuickBooks sends the company id after the user approves',
   ).regex(/^\d+$/, 'must be the numeric QuickBooks company id'),
@@ -134,6 +135,7 @@ export class ConnectionsController {
   /** QuickBooks redirects the user here; the state value proves the flow started here. */
   @Get(QBO_CALLBACK_PATH.slice(1))
   async finishQuickBooksOnline(@Query() query: unknown): Promise<QboConnectionStatus> {
+    this.rejectDeclinedAuthorization(query);
     const request = parseRequest(callbackSchema, query);
     const state = await this.accounts.takeOAuthState(request.state);
 
@@ -142,7 +144,7 @@ export class ConnectionsController {
         realmId: request.realmId,
       });
       throw new BadRequestException(
-        'state is unknown or expired: start the QuickBooks connection again from the dashboard',
+        `state is unknown or expired: start the QuickBooks connection again with ${START_ROUTE}`,
       );
     }
 
@@ -165,6 +167,18 @@ export class ConnectionsController {
     });
 
     return status;
+  }
+
+  /** QuickBooks redirects with `error` (access_denied when the user clicks Cancel) and no code. */
+  private rejectDeclinedAuthorization(query: unknown): void {
+    const error = (query as { error?: unknown } | undefined)?.error;
+
+    if (typeof error === 'string' && error) {
+      this.logger.warn('QuickBooks authorization was not granted', { error });
+      throw new BadRequestException(
+        `QuickBooks did not grant access (${error}); start the connection again with ${START_ROUTE} and approve it`,
+      );
+    }
   }
 
   private redirectUri(): string {

@@ -56,7 +56,7 @@ export class CompanySettingsService {
     if (!account) {
       throw new PostingError(
         `QuickBooks has no account named "${name}"`,
-        `Create the account "${name}" in QuickBooks Online, then re-sync the order`,
+        `Create the account "${name}" in QuickBooks Online, then save the order again in the channel to re-sync it`,
         PostingErrorCode.AccountNotFound,
       );
     }

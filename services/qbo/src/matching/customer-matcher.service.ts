@@ -103,7 +103,7 @@ export class CustomerMatcherService {
 
     throw new PostingError(
       `The customer name "${displayName}" is already used by a vendor or employee in QuickBooks`,
-      `Rename the vendor or employee "${displayName}" in QuickBooks (or add a rule that sets another customer name), then re-sync the order`,
+      `Rename the vendor or employee "${displayName}" in QuickBooks (or add a rule that sets another customer name), then save the order again in the channel to re-sync it`,
       PostingErrorCode.CustomerNameTaken,
     );
   }

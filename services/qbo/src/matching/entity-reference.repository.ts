@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { MONGOOSE_CONNECTION } from '@qbsync/platform';
+import { isDuplicateKeyError, MONGOOSE_CONNECTION } from '@qbsync/platform';
 import { type Connection, type Model } from 'mongoose';
 
 import {
@@ -50,11 +50,20 @@ export class EntityReferenceRepository {
   async save(realmId: string, kind: EntityKind, name: string, qboId: string): Promise<void> {
     const key = matchKey(name);
 
-    await this.model.updateOne(
-      { realmId, kind, key },
-      { $set: { qboId, name, updatedAt: new Date() } },
-      { upsert: true },
-    );
+    try {
+      await this.model.updateOne(
+        { realmId, kind, key },
+        { $set: { qboId, name, updatedAt: new Date() } },
+        { upsert: true },
+      );
+    } catch (error) {
+      // Two orders found the same entry at once and both upserted it; one insert won, which is
+      // the same reference.
+      if (!isDuplicateKeyError(error)) {
+        throw error;
+      }
+    }
+
     this.memory.set(`${realmId}|${kind}|${key}`, qboId);
   }
 

@@ -83,7 +83,7 @@ export class ItemMatcherService {
     if (!id && !createMissing) {
       throw new PostingError(
         `No QuickBooks item is named "${name}" (the order line's SKU)`,
-        `Create an item named "${name}" in QuickBooks Online, or add a rule that maps the SKU to an existing item, then re-sync the order`,
+        `Create an item named "${name}" in QuickBooks Online, or add a rule that maps the SKU to an existing item, then save the order again in the channel to re-sync it`,
         PostingErrorCode.ItemNotFound,
       );
     }

@@ -103,7 +103,7 @@ export class OrderPostingService {
         throw error;
       }
 
-      await this.recordOutcome(ready, 'rejected', `Order cannot be posted: ${error.message}`, {
+      await this.recordOutcome(ready, 'rejected', error.message, {
         eventSuffix: 'rejected',
         fix: 'Check the order in the channel: its lines, discounts, shipping and tax must add up to its total. Correct it there and it re-syncs.',
       });
@@ -118,7 +118,7 @@ export class OrderPostingService {
     if (!connection) {
       throw new PostingError(
         'The account has no QuickBooks Online company connected',
-        'Connect a QuickBooks Online company to the account, then re-sync the order',
+        'Connect a QuickBooks Online company to the account, then save the order again in the channel to re-sync it',
         PostingErrorCode.NotConnected,
       );
     }
@@ -268,7 +268,7 @@ function describeFailure(error: unknown): { message: string; fix: string } {
   if (error instanceof QboReconnectNeededError) {
     return {
       message: error.message,
-      fix: 'Reconnect the QuickBooks Online company from the dashboard, then re-sync the order',
+      fix: 'Reconnect the QuickBooks Online company (POST /api/accounts/:accountId/connections/quickbooks-online), then save the order again in the channel to re-sync it',
     };
   }
 
@@ -279,7 +279,7 @@ function describeFailure(error: unknown): { message: string; fix: string } {
   if (error instanceof QboTransportError) {
     return {
       message: error.message,
-      fix: 'QuickBooks Online did not answer after several attempts; re-sync the order later',
+      fix: 'QuickBooks Online did not answer after several attempts; save the order again in the channel later to re-sync it',
     };
   }
 

@@ -5,25 +5,25 @@ const FIXES: Record<string, string> = {
   '2010':
     'The document had a property QuickBooks does not accept; report this with the order id, it is a product defect',
   '2020':
-    'A required field was empty; fill it in the channel (or add a rule that sets it), then re-sync the order',
+    'A required field was empty; fill it in the channel (or add a rule that sets it), then save the order again in the channel to re-sync it',
   '2050':
-    'A field was longer than QuickBooks allows; shorten it in the channel or with a rule, then re-sync the order',
+    'A field was longer than QuickBooks allows; shorten it in the channel or with a rule, then save the order again in the channel to re-sync it',
   '2500':
-    'A referenced customer, item, tax code or account no longer exists in QuickBooks; restore it or fix the mapping, then re-sync the order',
+    'A referenced customer, item, tax code or account no longer exists in QuickBooks; restore it or fix the mapping, then save the order again in the channel to re-sync it',
   '3200':
-    'QuickBooks rejected the access token; reconnect the QuickBooks Online company, then re-sync the order',
-  '5010': 'The record changed in QuickBooks while the order was posting; re-sync the order',
+    'QuickBooks rejected the access token; reconnect the QuickBooks Online company, then save the order again in the channel to re-sync it',
+  '5010': 'The record changed in QuickBooks while the order was posting; save the order again in the channel to re-sync it',
   '6000':
-    'QuickBooks rejected the document under its business rules; read the message, correct the order or the company settings, then re-sync',
+    'QuickBooks rejected the document under its business rules; read the message, correct the order or the company settings, then save the order again in the channel to re-sync it',
   '6140':
-    'Another transaction already uses this document number; turn off duplicate-number checking in QuickBooks or set an order number prefix, then re-sync',
+    'Another transaction already uses this document number; turn off duplicate-number checking in QuickBooks or set an order number prefix, then save the order again in the channel to re-sync it',
   '6240':
-    'The name is already used by another customer, vendor or employee; rename one of them, then re-sync the order',
+    'The name is already used by another customer, vendor or employee; rename one of them, then save the order again in the channel to re-sync it',
 };
 
 export function fixForFault(fault: QboFaultError): string {
   return (
     FIXES[fault.code ?? ''] ??
-    `QuickBooks refused the document (fault ${fault.code ?? fault.httpStatus}); correct what its message names, then re-sync the order`
+    `QuickBooks refused the document (fault ${fault.code ?? fault.httpStatus}); correct what its message names, then save the order again in the channel to re-sync it`
   );
 }

@@ -77,7 +77,7 @@ export class OrderReceivedWorker implements OnApplicationBootstrap {
       stage: 'rules',
       status: 'failed',
       message: 'The account posts to QuickBooks Desktop, which this version cannot post to yet',
-      fix: 'Connect QuickBooks Online to the account, then re-sync the order',
+      fix: 'Use an account whose target is QuickBooks Online (qbo); Desktop posting is not available yet',
     });
   }
 }
