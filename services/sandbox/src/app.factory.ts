@@ -1,4 +1,4 @@
-import { type LogLevel } from '@nestjs/common';
+import { type LoggerService, type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { type NestExpressApplication } from '@nestjs/platform-express';
 import helmet from 'helmet';
@@ -10,8 +10,8 @@ import { DEFAULT_FIXTURES_DIR, type SandboxConfig } from './config/sandbox.confi
 export const JSON_BODY_LIMIT = '10mb';
 
 export interface SandboxAppOptions {
-  /** Nest log levels, or false to silence logging as the tests do. */
-  logger?: LogLevel[] | false;
+  /** Nest log levels, a logger to write through, or false to silence logging as the tests do. */
+  logger?: LogLevel[] | LoggerService | false;
 }
 
 /** Settings used for anything the caller leaves out: the defaults of the environment variables. */

@@ -1,12 +1,14 @@
 import 'reflect-metadata';
 
-import { Logger } from '@nestjs/common';
+import { AppLogger, createRootLogger, NestPinoLogger } from '@qbsync/platform';
 
 import { createSandboxApp } from './app.factory';
 import { loadSandboxConfig, SandboxConfigError } from './config/sandbox.config';
 
 async function bootstrap(): Promise<void> {
-  const logger = new Logger('Sandbox');
+  // JSON lines through pino, like the product's services, so one log pipeline reads them all.
+  const rootLogger = createRootLogger('sandbox', process.env.LOG_LEVEL ?? 'info');
+  const logger = new AppLogger(rootLogger).child('Sandbox');
   let config;
 
   try {
@@ -20,14 +22,10 @@ async function bootstrap(): Promise<void> {
     throw error;
   }
 
-  const app = await createSandboxApp(config);
+  const app = await createSandboxApp(config, { logger: new NestPinoLogger(rootLogger) });
 
   await app.listen(config.port, config.host);
-  logger.log({
-    message: 'Sandbox listening',
-    url: await app.getUrl(),
-    fixturesDir: config.fixturesDir,
-  });
+  logger.info('Sandbox listening', { url: await app.getUrl(), fixturesDir: config.fixturesDir });
 }
 
 void bootstrap();

@@ -31,7 +31,7 @@ describe('fixForFault', () => {
   });
 
   it('tells how to continue after an unknown code', () => {
-    expect(fixForFault(faultWithCode('9999'))).toContain('then re-sync the order');
+    expect(fixForFault(faultWithCode('9999'))).toContain('then save the order again in the channel to re-sync it');
   });
 
   it('names the HTTP status without a code', () => {
