@@ -81,12 +81,16 @@ export class OrderPostingService {
         claim.entry.attempts,
       );
 
-      await this.ledger.markPosted(key, {
-        realmId: session.realmId,
-        documentId: posted.id,
-        docNumber: posted.docNumber,
-        documentTotal: posted.total,
-      });
+      await this.ledger.markPosted(
+        key,
+        {
+          realmId: session.realmId,
+          documentId: posted.id,
+          docNumber: posted.docNumber,
+          documentTotal: posted.total,
+        },
+        claim.entry.attempts,
+      );
       await this.recordPosted(ready, plan, posted, session.realmId, claim.entry.attempts);
 
       return 'done';
@@ -147,7 +151,7 @@ export class OrderPostingService {
 
     const { message, fix } = describeFailure(error);
 
-    await this.ledger.markFailed(key, message);
+    await this.ledger.markFailed(key, message, attempt);
     await this.recordOutcome(ready, 'failed', message, { eventSuffix: `failed:${attempt}`, fix });
 
     return 'done';

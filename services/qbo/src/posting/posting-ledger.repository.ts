@@ -5,8 +5,11 @@ import { type Connection, type Model } from 'mongoose';
 import { ExclusiveClaimRepository } from '../common/exclusive-claim.repository';
 import {
   POSTING_LEDGER_MODEL,
+  POSTING_OUTCOME_MODEL,
   type PostingLedgerDocument,
   postingLedgerSchema,
+  type PostingOutcomeDocument,
+  postingOutcomeSchema,
 } from './posting-ledger.schema';
 
 /** Abandoned takeovers of one attempt tolerated before the entry needs a person to look at it. */
@@ -29,12 +32,17 @@ export type ClaimResult =
 @Injectable()
 export class PostingLedgerRepository {
   private readonly model: Model<PostingLedgerDocument>;
+  private readonly outcomes: Model<PostingOutcomeDocument>;
 
   constructor(
     @Inject(MONGOOSE_CONNECTION) connection: Connection,
     private readonly claims: ExclusiveClaimRepository,
   ) {
     this.model = connection.model<PostingLedgerDocument>(POSTING_LEDGER_MODEL, postingLedgerSchema);
+    this.outcomes = connection.model<PostingOutcomeDocument>(
+      POSTING_OUTCOME_MODEL,
+      postingOutcomeSchema,
+    );
   }
 
   /**
@@ -71,10 +79,7 @@ export class PostingLedgerRepository {
       }
     }
 
-    const existing = await this.model
-      .findOne({ _id: ledgerId(key) })
-      .lean<PostingLedgerDocument>()
-      .exec();
+    const existing = await this.findByKey(key);
 
     if (!existing) {
       throw new Error(
@@ -109,26 +114,20 @@ export class PostingLedgerRepository {
     );
   }
 
+  /**
+   * Records that `attempt` posted (the claim's attempt number; read from the entry when omitted).
+   * Outcomes are inserted, never updated: an insert costs FerretDB a fraction of an update.
+   */
   async markPosted(
     key: LedgerKey,
     result: { realmId: string; documentId: string; docNumber?: string; documentTotal: number },
+    attempt?: number,
   ): Promise<void> {
-    await this.model.collection.updateOne(
-      { _id: ledgerId(key) as never },
-      {
-        $set: { state: 'posted', ...result, updatedAt: new Date() },
-        $unset: { lastError: 1 },
-      },
-    );
+    await this.insertOutcome(key, attempt, { state: 'posted', ...result });
   }
 
-  async markFailed(key: LedgerKey, reason: string): Promise<void> {
-    await this.model.updateOne(
-      { _id: ledgerId(key) },
-      {
-        $set: { state: 'failed', lastError: reason.slice(0, 2000), updatedAt: new Date() },
-      },
-    );
+  async markFailed(key: LedgerKey, reason: string, attempt?: number): Promise<void> {
+    await this.insertOutcome(key, attempt, { state: 'failed', lastError: reason.slice(0, 2000) });
   }
 
   /** Leaves the entry pending but lets the next delivery take it over at once, checking for a landed write. */
@@ -141,11 +140,68 @@ export class PostingLedgerRepository {
     );
   }
 
+  /** Returns the entry with the outcome of its latest attempt, or null when it was never claimed. */
   async findByKey(key: LedgerKey): Promise<PostingLedgerDocument | null> {
-    return this.model
+    const entry = await this.model
       .findOne({ _id: ledgerId(key) })
       .lean<PostingLedgerDocument>()
       .exec();
+
+    if (!entry) {
+      return null;
+    }
+
+    const outcome = await this.outcomes
+      .findOne({ _id: outcomeId(entry._id, entry.attempts) })
+      .lean<PostingOutcomeDocument>()
+      .exec();
+
+    if (!outcome) {
+      return entry;
+    }
+
+    const {
+      _id: _outcomeId,
+      ledgerId: _ledgerId,
+      attempt: _attempt,
+      recordedAt,
+      ...result
+    } = outcome;
+    const merged: PostingLedgerDocument = { ...entry, ...result, updatedAt: recordedAt };
+
+    if (outcome.state === 'posted') {
+      delete merged.lastError;
+    }
+
+    return merged;
+  }
+
+  private async insertOutcome(
+    key: LedgerKey,
+    attempt: number | undefined,
+    outcome: Omit<PostingOutcomeDocument, '_id' | 'ledgerId' | 'attempt' | 'recordedAt'>,
+  ): Promise<void> {
+    const id = ledgerId(key);
+    const attemptNumber =
+      attempt ??
+      (await this.model.findOne({ _id: id }).lean<PostingLedgerDocument>().exec())?.attempts ??
+      1;
+    const document: PostingOutcomeDocument = {
+      _id: outcomeId(id, attemptNumber),
+      ledgerId: id,
+      attempt: attemptNumber,
+      recordedAt: new Date(),
+      ...outcome,
+    };
+
+    try {
+      await this.outcomes.collection.insertOne(document as never);
+    } catch (error) {
+      // One outcome per attempt: a repeat of the same attempt's outcome changes nothing.
+      if (!isDuplicateKeyError(error)) {
+        throw error;
+      }
+    }
   }
 
   /**
@@ -208,6 +264,10 @@ async function claimAttemptSlot(
   }
 
   return false;
+}
+
+function outcomeId(entryId: string, attempt: number): string {
+  return `${entryId}#${attempt}`;
 }
 
 export function ledgerId(key: LedgerKey): string {

@@ -55,3 +55,38 @@ export const postingLedgerSchema = new Schema<PostingLedgerDocument>(
   },
   { collection: 'posting_ledger', versionKey: false },
 );
+
+/**
+ * The outcome of one attempt at posting a ledger entry, inserted once and never changed; the entry
+ * itself is written only when claimed or taken over. `_id` is `<ledger id>#<attempt>`.
+ */
+export interface PostingOutcomeDocument {
+  _id: string;
+  ledgerId: string;
+  attempt: number;
+  state: 'posted' | 'failed';
+  realmId?: string;
+  documentId?: string;
+  docNumber?: string;
+  documentTotal?: number;
+  lastError?: string;
+  recordedAt: Date;
+}
+
+export const POSTING_OUTCOME_MODEL = 'PostingOutcome';
+
+export const postingOutcomeSchema = new Schema<PostingOutcomeDocument>(
+  {
+    _id: { type: String, required: true },
+    ledgerId: { type: String, required: true },
+    attempt: { type: Number, required: true },
+    state: { type: String, required: true, enum: ['posted', 'failed'] },
+    realmId: { type: String },
+    documentId: { type: String },
+    docNumber: { type: String },
+    documentTotal: { type: Number },
+    lastError: { type: String },
+    recordedAt: { type: Date, required: true },
+  },
+  { collection: 'posting_outcomes', versionKey: false },
+);

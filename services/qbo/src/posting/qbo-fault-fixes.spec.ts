@@ -31,7 +31,9 @@ describe('fixForFault', () => {
   });
 
   it('tells how to continue after an unknown code', () => {
-    expect(fixForFault(faultWithCode('9999'))).toContain('then save the order again in the channel to re-sync it');
+    expect(fixForFault(faultWithCode('9999'))).toContain(
+      'then save the order again in the channel to re-sync it',
+    );
   });
 
   it('names the HTTP status without a code', () => {

@@ -12,7 +12,8 @@ const FIXES: Record<string, string> = {
     'A referenced customer, item, tax code or account no longer exists in QuickBooks; restore it or fix the mapping, then save the order again in the channel to re-sync it',
   '3200':
     'QuickBooks rejected the access token; reconnect the QuickBooks Online company, then save the order again in the channel to re-sync it',
-  '5010': 'The record changed in QuickBooks while the order was posting; save the order again in the channel to re-sync it',
+  '5010':
+    'The record changed in QuickBooks while the order was posting; save the order again in the channel to re-sync it',
   '6000':
     'QuickBooks rejected the document under its business rules; read the message, correct the order or the company settings, then save the order again in the channel to re-sync it',
   '6140':
