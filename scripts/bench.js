@@ -16,7 +16,13 @@ const { connect, JSONCodec } = require('nats');
 const { connectDemoAccount } = require('./stack/account');
 const { REPO_ROOT, startInfrastructure } = require('./stack/infra');
 const { openAuditSession, listSalesReceipts } = require('./stack/quickbooks-audit');
-const { cpuSeconds, peakRssMiB, stackEnvironment, startService, stopService } = require('./stack/services');
+const {
+  cpuSeconds,
+  peakRssMiB,
+  stackEnvironment,
+  startService,
+  stopService,
+} = require('./stack/services');
 
 const SERVICES = ['sandbox', 'gateway', 'connectors', 'rules', 'qbo'];
 const ORDER_COUNT = Number(process.env.BENCH_ORDERS ?? 2000);
@@ -44,7 +50,11 @@ async function main() {
     const throughput = await runThroughput(stack, account, template, posted);
     console.log(`latency run: ${LATENCY_RATE} orders/s for ${LATENCY_SECONDS} s`);
     const latency = await runAtRate(stack, account, template, posted);
-    const exactlyOnce = await checkExactlyOnce(stack, account, throughput.ids.length + latency.ids.length);
+    const exactlyOnce = await checkExactlyOnce(
+      stack,
+      account,
+      throughput.ids.length + latency.ids.length,
+    );
 
     printReport(throughput, latency, exactlyOnce, running);
     process.exitCode = exactlyOnce.ok ? 0 : 1;
@@ -88,7 +98,11 @@ function watchPostedEvents(nats) {
     for await (const message of subscription) {
       const event = codec.decode(message.data);
       if (event.channelOrderId && !postedAt.has(event.channelOrderId)) {
-        postedAt.set(event.channelOrderId, { at: performance.now(), status: event.status, message: event.message });
+        postedAt.set(event.channelOrderId, {
+          at: performance.now(),
+          status: event.status,
+          message: event.message,
+        });
         waiters.get(event.channelOrderId)?.();
       }
     }
@@ -102,7 +116,10 @@ function watchPostedEvents(nats) {
       }
 
       return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`order ${orderId} had no outcome within ${timeoutMs} ms`)), timeoutMs);
+        const timer = setTimeout(
+          () => reject(new Error(`order ${orderId} had no outcome within ${timeoutMs} ms`)),
+          timeoutMs,
+        );
         waiters.set(orderId, () => {
           clearTimeout(timer);
           resolve();
@@ -114,7 +131,10 @@ function watchPostedEvents(nats) {
 
 async function sendWebhook(stack, account, order) {
   const body = JSON.stringify(order);
-  const signature = crypto.createHmac('sha256', account.webhookSecret).update(body).digest('base64');
+  const signature = crypto
+    .createHmac('sha256', account.webhookSecret)
+    .update(body)
+    .digest('base64');
   const response = await fetch(`${stack.connectorsUrl}/webhooks/shopify`, {
     method: 'POST',
     headers: {
@@ -127,7 +147,9 @@ async function sendWebhook(stack, account, order) {
     body,
   });
   if (response.status !== 200) {
-    throw new Error(`webhook for order ${order.id} answered ${response.status}: ${await response.text()}`);
+    throw new Error(
+      `webhook for order ${order.id} answered ${response.status}: ${await response.text()}`,
+    );
   }
 }
 
@@ -181,7 +203,11 @@ async function runAtRate(stack, account, template, posted) {
   await Promise.all(sends);
   await Promise.all(ids.map((id) => posted.wait(id)));
 
-  return { ids, latencies: ids.map((id) => posted.postedAt.get(id).at - sentAt.get(id)), statuses: countStatuses(ids, posted) };
+  return {
+    ids,
+    latencies: ids.map((id) => posted.postedAt.get(id).at - sentAt.get(id)),
+    statuses: countStatuses(ids, posted),
+  };
 }
 
 function countStatuses(ids, posted) {
@@ -204,7 +230,12 @@ async function checkExactlyOnce(stack, account, expected) {
 
   const duplicates = [...perOrder.values()].filter((count) => count > 1).length;
 
-  return { ok: receipts.length === expected && duplicates === 0, receipts: receipts.length, expected, duplicates };
+  return {
+    ok: receipts.length === expected && duplicates === 0,
+    receipts: receipts.length,
+    expected,
+    duplicates,
+  };
 }
 
 function percentile(values, fraction) {
@@ -216,11 +247,21 @@ function percentile(values, fraction) {
 function printReport(throughput, latency, exactlyOnce, running) {
   const ms = (value) => `${value.toFixed(0)} ms`;
   console.log('');
-  console.log(`orders posted:             ${throughput.ids.length} (${JSON.stringify(throughput.statuses)})`);
-  console.log(`sustained throughput:      ${(throughput.ids.length / throughput.seconds).toFixed(1)} orders/s (${throughput.seconds.toFixed(1)} s, webhooks accepted in ${throughput.acceptSeconds.toFixed(1)} s)`);
-  console.log(`latency under full load:   p50 ${ms(percentile(throughput.latencies, 0.5))}, p99 ${ms(percentile(throughput.latencies, 0.99))}`);
-  console.log(`latency at ${LATENCY_RATE} orders/s:    p50 ${ms(percentile(latency.latencies, 0.5))}, p99 ${ms(percentile(latency.latencies, 0.99))} (${latency.ids.length} orders, ${JSON.stringify(latency.statuses)})`);
-  console.log(`exactly once:              ${exactlyOnce.receipts} sales receipts for ${exactlyOnce.expected} orders, ${exactlyOnce.duplicates} duplicated`);
+  console.log(
+    `orders posted:             ${throughput.ids.length} (${JSON.stringify(throughput.statuses)})`,
+  );
+  console.log(
+    `sustained throughput:      ${(throughput.ids.length / throughput.seconds).toFixed(1)} orders/s (${throughput.seconds.toFixed(1)} s, webhooks accepted in ${throughput.acceptSeconds.toFixed(1)} s)`,
+  );
+  console.log(
+    `latency under full load:   p50 ${ms(percentile(throughput.latencies, 0.5))}, p99 ${ms(percentile(throughput.latencies, 0.99))}`,
+  );
+  console.log(
+    `latency at ${LATENCY_RATE} orders/s:    p50 ${ms(percentile(latency.latencies, 0.5))}, p99 ${ms(percentile(latency.latencies, 0.99))} (${latency.ids.length} orders, ${JSON.stringify(latency.statuses)})`,
+  );
+  console.log(
+    `exactly once:              ${exactlyOnce.receipts} sales receipts for ${exactlyOnce.expected} orders, ${exactlyOnce.duplicates} duplicated`,
+  );
   const orders = throughput.ids.length + latency.ids.length;
   console.log('per service:               peak RSS, CPU time per order');
   for (const handle of running) {

@@ -5,7 +5,11 @@
 // in QuickBooks that every order posted exactly once and balances to the cent.
 const { connectDemoAccount, listSyncEvents } = require('./stack/account');
 const { startInfrastructure } = require('./stack/infra');
-const { openAuditSession, listSalesReceipts, receiptsByOrderId } = require('./stack/quickbooks-audit');
+const {
+  openAuditSession,
+  listSalesReceipts,
+  receiptsByOrderId,
+} = require('./stack/quickbooks-audit');
 const { stackEnvironment, startService, stopService } = require('./stack/services');
 
 const SERVICES = ['sandbox', 'gateway', 'connectors', 'rules', 'qbo'];
@@ -24,10 +28,14 @@ async function main() {
 
     const account = await connectDemoAccount(stack);
     await enableMulticurrency(stack, account.realmId);
-    console.log(`account ${account.accountId} connected to ${account.shopDomain} and QuickBooks company ${account.realmId}`);
+    console.log(
+      `account ${account.accountId} connected to ${account.shopDomain} and QuickBooks company ${account.realmId}`,
+    );
     const deliveries = await replaySampleOrders(stack, account);
     const orderIds = [...new Set(deliveries.map((delivery) => String(delivery.orderId)))];
-    console.log(`delivered ${deliveries.length} signed webhooks for ${orderIds.length} sample orders`);
+    console.log(
+      `delivered ${deliveries.length} signed webhooks for ${orderIds.length} sample orders`,
+    );
     const outcomes = await waitForOutcomes(stack, account.accountId, orderIds);
     const ok = await report(stack, account, orderIds, outcomes);
     process.exitCode = ok ? 0 : 1;
@@ -70,7 +78,9 @@ async function replaySampleOrders(stack, account) {
   const deliveries = Array.isArray(body) ? body : body.deliveries;
   const refused = deliveries.filter((delivery) => delivery.status !== 200);
   if (refused.length > 0) {
-    throw new Error(`the connector refused ${refused.length} deliveries: ${JSON.stringify(refused.slice(0, 3))}`);
+    throw new Error(
+      `the connector refused ${refused.length} deliveries: ${JSON.stringify(refused.slice(0, 3))}`,
+    );
   }
 
   return deliveries;
@@ -101,10 +111,12 @@ async function report(stack, account, orderIds, outcomes) {
     const event = outcomes.get(orderId);
     const posted = receipts.get(orderId) ?? [];
     const receipt = posted[0];
-    const channelTotal = event?.channelTotal === undefined ? '?' : (event.channelTotal / 100).toFixed(2);
+    const channelTotal =
+      event?.channelTotal === undefined ? '?' : (event.channelTotal / 100).toFixed(2);
     const qboTotal = receipt ? Number(receipt.TotalAmt).toFixed(2) : '-';
     const balanced = receipt !== undefined && channelTotal === qboTotal;
-    const status = posted.length > 1 ? `POSTED ${posted.length} TIMES` : event ? event.status : 'no outcome';
+    const status =
+      posted.length > 1 ? `POSTED ${posted.length} TIMES` : event ? event.status : 'no outcome';
 
     return {
       orderId,
@@ -115,7 +127,10 @@ async function report(stack, account, orderIds, outcomes) {
       qboTotal,
       status: balanced || !receipt ? status : `${status} (totals differ)`,
       ok: posted.length === 1 && balanced && event?.status === 'posted',
-      reason: event && event.status !== 'posted' ? `${event.message}${event.fix ? ` Fix: ${event.fix}` : ''}` : '',
+      reason:
+        event && event.status !== 'posted'
+          ? `${event.message}${event.fix ? ` Fix: ${event.fix}` : ''}`
+          : '',
     };
   });
 
@@ -125,7 +140,11 @@ async function report(stack, account, orderIds, outcomes) {
   }
 
   const ok = rows.every((row) => row.ok);
-  console.log(ok ? `All ${rows.length} orders posted exactly once and balance to the cent.` : 'Some orders did not post exactly once or do not balance.');
+  console.log(
+    ok
+      ? `All ${rows.length} orders posted exactly once and balance to the cent.`
+      : 'Some orders did not post exactly once or do not balance.',
+  );
 
   return ok;
 }

@@ -25,9 +25,14 @@ async function connectDemoAccount(stack, options = {}) {
     shopDomain: SHOP_DOMAIN,
     webhookSecret,
   });
-  const { authorizeUrl } = await api(stack, 'POST', `/api/accounts/${account.accountId}/connections/quickbooks-online`, {
-    missingItemAction: options.missingItemAction ?? 'create',
-  });
+  const { authorizeUrl } = await api(
+    stack,
+    'POST',
+    `/api/accounts/${account.accountId}/connections/quickbooks-online`,
+    {
+      missingItemAction: options.missingItemAction ?? 'create',
+    },
+  );
   const realmId = await approveQuickBooks(authorizeUrl, options.realmId);
 
   return { accountId: account.accountId, shopDomain: SHOP_DOMAIN, webhookSecret, realmId };
@@ -43,7 +48,9 @@ async function approveQuickBooks(authorizeUrl, realmId) {
   const consent = await fetch(url, { redirect: 'manual' });
   const callback = consent.headers.get('location');
   if (consent.status !== 302 || !callback) {
-    throw new Error(`QuickBooks authorize answered ${consent.status} without a redirect: ${await consent.text()}`);
+    throw new Error(
+      `QuickBooks authorize answered ${consent.status} without a redirect: ${await consent.text()}`,
+    );
   }
 
   const connected = await fetch(callback);

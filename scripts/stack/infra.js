@@ -18,7 +18,9 @@ function startInfrastructure() {
   }
 
   if (!values.NATS_URL || !values.MONGODB_URI) {
-    throw new Error(`${envFile} does not name NATS_URL and MONGODB_URI; run scripts/infra start and read its output`);
+    throw new Error(
+      `${envFile} does not name NATS_URL and MONGODB_URI; run scripts/infra start and read its output`,
+    );
   }
 
   return values;

@@ -18,7 +18,9 @@ async function openAuditSession(sandboxUrl, realmId) {
     realmId,
   }).toString();
   const consent = await fetch(authorize, { redirect: 'manual' });
-  const code = new URL(consent.headers.get('location') ?? 'http://invalid/').searchParams.get('code');
+  const code = new URL(consent.headers.get('location') ?? 'http://invalid/').searchParams.get(
+    'code',
+  );
   if (!code) {
     throw new Error(`sandbox authorize answered ${consent.status} without a code`);
   }
@@ -29,7 +31,11 @@ async function openAuditSession(sandboxUrl, realmId) {
       Authorization: `Basic ${Buffer.from(`${CLIENT_ID}:${CLIENT_SECRET}`).toString('base64')}`,
       'Content-Type': 'application/x-www-form-urlencoded',
     },
-    body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: REDIRECT_URI }).toString(),
+    body: new URLSearchParams({
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: REDIRECT_URI,
+    }).toString(),
   });
   const tokens = await tokenResponse.json();
 
@@ -41,8 +47,13 @@ async function listSalesReceipts(session) {
   const receipts = [];
   for (let start = 1; ; start += 1000) {
     const url = new URL(`/v3/company/${session.realmId}/query`, session.sandboxUrl);
-    url.searchParams.set('query', `select * from SalesReceipt STARTPOSITION ${start} MAXRESULTS 1000`);
-    const response = await fetch(url, { headers: { Authorization: `Bearer ${session.accessToken}`, Accept: 'application/json' } });
+    url.searchParams.set(
+      'query',
+      `select * from SalesReceipt STARTPOSITION ${start} MAXRESULTS 1000`,
+    );
+    const response = await fetch(url, {
+      headers: { Authorization: `Bearer ${session.accessToken}`, Accept: 'application/json' },
+    });
     if (!response.ok) {
       throw new Error(`sandbox query answered ${response.status}: ${await response.text()}`);
     }

@@ -15,10 +15,14 @@ const DEFAULT_PORTS = { gateway: 3000, connectors: 3001, rules: 3002, qbo: 3003,
 function offsetPorts() {
   const offset = Number(process.env.STACK_PORT_OFFSET ?? 0);
   if (!Number.isInteger(offset) || offset < 0 || offset > 50000) {
-    throw new Error(`STACK_PORT_OFFSET must be a whole number from 0 to 50000, got "${process.env.STACK_PORT_OFFSET}"`);
+    throw new Error(
+      `STACK_PORT_OFFSET must be a whole number from 0 to 50000, got "${process.env.STACK_PORT_OFFSET}"`,
+    );
   }
 
-  return Object.fromEntries(Object.entries(DEFAULT_PORTS).map(([service, port]) => [service, port + offset]));
+  return Object.fromEntries(
+    Object.entries(DEFAULT_PORTS).map(([service, port]) => [service, port + offset]),
+  );
 }
 
 /** Builds each service's environment for a local stack whose infrastructure is `infra`. */
@@ -32,7 +36,10 @@ function stackEnvironment(infra, options = {}) {
     NATS_URL: infra.NATS_URL,
     ENCRYPTION_KEY: options.encryptionKey ?? crypto.randomBytes(32).toString('base64'),
   };
-  const qboClient = { QBO_CLIENT_ID: 'sandbox-client-id', QBO_CLIENT_SECRET: 'sandbox-client-secret' };
+  const qboClient = {
+    QBO_CLIENT_ID: 'sandbox-client-id',
+    QBO_CLIENT_SECRET: 'sandbox-client-secret',
+  };
 
   return {
     ports,
@@ -41,10 +48,19 @@ function stackEnvironment(infra, options = {}) {
     connectorsUrl: `http://127.0.0.1:${ports.connectors}`,
     apiToken: options.apiToken ?? crypto.randomBytes(24).toString('hex'),
     env(service) {
-      const common = { ...shared, HTTP_PORT: String(ports[service]), MONGODB_URI: databaseUri(infra.MONGODB_URI, service) };
+      const common = {
+        ...shared,
+        HTTP_PORT: String(ports[service]),
+        MONGODB_URI: databaseUri(infra.MONGODB_URI, service),
+      };
       switch (service) {
         case 'sandbox':
-          return { ...common, SANDBOX_PORT: String(ports.sandbox), SANDBOX_QBO_CLIENT_ID: qboClient.QBO_CLIENT_ID, SANDBOX_QBO_CLIENT_SECRET: qboClient.QBO_CLIENT_SECRET };
+          return {
+            ...common,
+            SANDBOX_PORT: String(ports.sandbox),
+            SANDBOX_QBO_CLIENT_ID: qboClient.QBO_CLIENT_ID,
+            SANDBOX_QBO_CLIENT_SECRET: qboClient.QBO_CLIENT_SECRET,
+          };
         case 'gateway':
           return {
             ...common,
@@ -54,7 +70,12 @@ function stackEnvironment(infra, options = {}) {
             QBO_AUTHORIZE_URL: `${sandboxUrl}/oauth2/authorize`,
           };
         case 'qbo':
-          return { ...common, ...qboClient, QBO_API_BASE_URL: sandboxUrl, QBO_TOKEN_URL: `${sandboxUrl}/oauth2/v1/tokens/bearer` };
+          return {
+            ...common,
+            ...qboClient,
+            QBO_API_BASE_URL: sandboxUrl,
+            QBO_TOKEN_URL: `${sandboxUrl}/oauth2/v1/tokens/bearer`,
+          };
         case 'connectors':
           return { ...common, CHANNEL: 'shopify' };
         default:
@@ -71,14 +92,21 @@ async function startService(stack, service, options = {}) {
   await assertPortFree(service, Number(port));
   const logDir = path.join(REPO_ROOT, '.data/logs');
   fs.mkdirSync(logDir, { recursive: true });
-  const logFile = path.join(logDir, `${service}${options.replica ? `-${options.replica}` : ''}.log`);
+  const logFile = path.join(
+    logDir,
+    `${service}${options.replica ? `-${options.replica}` : ''}.log`,
+  );
   const log = fs.openSync(logFile, 'w');
   // STACK_NODE_ARGS passes options to every service's node, for example "--cpu-prof".
   const nodeArgs = (process.env.STACK_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, path.join(REPO_ROOT, 'services', service, 'dist/main.js')], {
-    env,
-    stdio: ['ignore', log, log],
-  });
+  const child = spawn(
+    process.execPath,
+    [...nodeArgs, path.join(REPO_ROOT, 'services', service, 'dist/main.js')],
+    {
+      env,
+      stdio: ['ignore', log, log],
+    },
+  );
   const handle = { service, port, child, logFile, exited: false };
   child.on('exit', () => {
     handle.exited = true;
@@ -92,7 +120,9 @@ async function waitUntilReady(handle, url, timeoutMs = 60_000) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (handle.exited) {
-      throw new Error(`${handle.service} exited during start; see ${handle.logFile}:\n${tail(handle.logFile)}`);
+      throw new Error(
+        `${handle.service} exited during start; see ${handle.logFile}:\n${tail(handle.logFile)}`,
+      );
     }
 
     try {
@@ -107,7 +137,9 @@ async function waitUntilReady(handle, url, timeoutMs = 60_000) {
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 
-  throw new Error(`${handle.service} was not ready at ${url} within ${timeoutMs} ms; see ${handle.logFile}:\n${tail(handle.logFile)}`);
+  throw new Error(
+    `${handle.service} was not ready at ${url} within ${timeoutMs} ms; see ${handle.logFile}:\n${tail(handle.logFile)}`,
+  );
 }
 
 /** Fails early when another program listens on `port`, instead of probing that program's health. */
@@ -152,7 +184,10 @@ function peakRssMiB(handle) {
 /** CPU time a running process has used so far, in seconds (user plus system, from /proc). */
 function cpuSeconds(handle) {
   try {
-    const fields = fs.readFileSync(`/proc/${handle.child.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    const fields = fs
+      .readFileSync(`/proc/${handle.child.pid}/stat`, 'utf8')
+      .split(') ')[1]
+      .split(' ');
     const ticksPerSecond = 100;
 
     return (Number(fields[11]) + Number(fields[12])) / ticksPerSecond;
@@ -169,4 +204,11 @@ function tail(file, lines = 20) {
   }
 }
 
-module.exports = { DEFAULT_PORTS, stackEnvironment, startService, stopService, peakRssMiB, cpuSeconds };
+module.exports = {
+  DEFAULT_PORTS,
+  stackEnvironment,
+  startService,
+  stopService,
+  peakRssMiB,
+  cpuSeconds,
+};

@@ -37,7 +37,11 @@ function validOrder(): Record<string, unknown> {
     totals: { subtotal: 19900, discounts: 0, shipping: 0, tax: 0, total: 19900 },
     tags: [],
     customFields: [{ name: 'colour', value: 'green' }],
-    source: { kind: 'webhook', receivedAt: '2026-12-04T10:00:00Z', rawRef: 'shopify:order:450789469' },
+    source: {
+      kind: 'webhook',
+      receivedAt: '2026-12-04T10:00:00Z',
+      rawRef: 'shopify:order:450789469',
+    },
   };
 }
 
@@ -54,7 +58,9 @@ describe('parseMessage', () => {
     const result = parseMessage(orderSchema, order);
 
     expect(result.ok).toBe(false);
-    expect(!result.ok && result.error).toMatch(/^lines\[0\]\.quantity: must be a whole number greater than zero/);
+    expect(!result.ok && result.error).toMatch(
+      /^lines\[0\]\.quantity: must be a whole number greater than zero/,
+    );
   });
 
   it('rejects an unknown currency by name', () => {

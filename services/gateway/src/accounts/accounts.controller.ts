@@ -16,7 +16,10 @@ const createAccountSchema = z.object({
   target: z
     .enum(['qbo', 'qbd'])
     .default('qbo')
-    .refine((target) => target === 'qbo', 'qbd (QuickBooks Desktop) is not available in this version; use qbo'),
+    .refine(
+      (target) => target === 'qbo',
+      'qbd (QuickBooks Desktop) is not available in this version; use qbo',
+    ),
 });
 
 @Controller('api/accounts')
