@@ -154,6 +154,11 @@ install_ferretdb() {
 }
 
 install_all() {
+  # Go's official tarball installs to /usr/local/go, which a non-login shell may not have on PATH.
+  if ! command -v go >/dev/null && [[ -x /usr/local/go/bin/go ]]; then
+    PATH="/usr/local/go/bin:$PATH"
+  fi
+
   command -v go >/dev/null || die "go is not on PATH; install Go to build nats-server and FerretDB"
   command -v node >/dev/null || die "node is not on PATH; install Node.js 20 or later"
   mkdir -p "$TOOLS_BIN"
