@@ -148,7 +148,7 @@ async function sendWebhook(stack, account, order) {
   });
   if (response.status !== 200) {
     throw new Error(
-      `webhook for order ${order.id} answered ${response.status}: ${await response.text()}`,
+      `webhook for order ${order.id} returned HTTP ${response.status}: ${await response.text()}`,
     );
   }
 }

@@ -54,7 +54,7 @@ async function enableMulticurrency(stack, realmId) {
     body: JSON.stringify({ multiCurrencyEnabled: true }),
   });
   if (!response.ok) {
-    throw new Error(`sandbox settings answered ${response.status}: ${await response.text()}`);
+    throw new Error(`sandbox settings returned HTTP ${response.status}: ${await response.text()}`);
   }
 }
 
@@ -71,7 +71,7 @@ async function replaySampleOrders(stack, account) {
     }),
   });
   if (!response.ok) {
-    throw new Error(`sandbox replay answered ${response.status}: ${await response.text()}`);
+    throw new Error(`sandbox replay returned HTTP ${response.status}: ${await response.text()}`);
   }
 
   const body = await response.json();
@@ -79,7 +79,7 @@ async function replaySampleOrders(stack, account) {
   const refused = deliveries.filter((delivery) => delivery.status !== 200);
   if (refused.length > 0) {
     throw new Error(
-      `the connector refused ${refused.length} deliveries: ${JSON.stringify(refused.slice(0, 3))}`,
+      `the connector rejected ${refused.length} deliveries: ${JSON.stringify(refused.slice(0, 3))}`,
     );
   }
 

@@ -12,7 +12,7 @@ async function api(stack, method, path, body) {
   });
   const text = await response.text();
   if (!response.ok) {
-    throw new Error(`${method} ${path} answered ${response.status}: ${text}`);
+    throw new Error(`${method} ${path} returned HTTP ${response.status}: ${text}`);
   }
 
   return text ? JSON.parse(text) : undefined;
@@ -49,13 +49,13 @@ async function approveQuickBooks(authorizeUrl, realmId) {
   const callback = consent.headers.get('location');
   if (consent.status !== 302 || !callback) {
     throw new Error(
-      `QuickBooks authorize answered ${consent.status} without a redirect: ${await consent.text()}`,
+      `QuickBooks authorize returned HTTP ${consent.status} without a redirect: ${await consent.text()}`,
     );
   }
 
   const connected = await fetch(callback);
   if (!connected.ok) {
-    throw new Error(`QuickBooks callback answered ${connected.status}: ${await connected.text()}`);
+    throw new Error(`QuickBooks callback returned HTTP ${connected.status}: ${await connected.text()}`);
   }
 
   return (await connected.json()).realmId;

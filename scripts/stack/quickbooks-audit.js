@@ -22,7 +22,7 @@ async function openAuditSession(sandboxUrl, realmId) {
     'code',
   );
   if (!code) {
-    throw new Error(`sandbox authorize answered ${consent.status} without a code`);
+    throw new Error(`sandbox authorize returned HTTP ${consent.status} without a code`);
   }
 
   const tokenResponse = await fetch(new URL('/oauth2/v1/tokens/bearer', sandboxUrl), {
@@ -55,7 +55,7 @@ async function listSalesReceipts(session) {
       headers: { Authorization: `Bearer ${session.accessToken}`, Accept: 'application/json' },
     });
     if (!response.ok) {
-      throw new Error(`sandbox query answered ${response.status}: ${await response.text()}`);
+      throw new Error(`sandbox query returned HTTP ${response.status}: ${await response.text()}`);
     }
 
     const page = (await response.json()).QueryResponse?.SalesReceipt ?? [];
