@@ -55,7 +55,9 @@ async function approveQuickBooks(authorizeUrl, realmId) {
 
   const connected = await fetch(callback);
   if (!connected.ok) {
-    throw new Error(`QuickBooks callback returned HTTP ${connected.status}: ${await connected.text()}`);
+    throw new Error(
+      `QuickBooks callback returned HTTP ${connected.status}: ${await connected.text()}`,
+    );
   }
 
   return (await connected.json()).realmId;

@@ -156,6 +156,30 @@ async function assertPortFree(service, port) {
   }
 }
 
+/**
+ * Runs a service's database migrations (`dist/migrate.js`) as the Helm pre-upgrade Job does, and
+ * resolves with its exit code and output.
+ */
+function runMigrations(stack, service, options = {}) {
+  const env = { ...process.env, ...stack.env(service), ...(options.env ?? {}) };
+  const child = spawn(
+    process.execPath,
+    [path.join(REPO_ROOT, 'services', service, 'dist/migrate.js')],
+    {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let output = '';
+  child.stdout.on('data', (chunk) => (output += chunk));
+  child.stderr.on('data', (chunk) => (output += chunk));
+
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (code) => resolve({ service, code, output }));
+  });
+}
+
 /** Sends SIGTERM and waits for the process to finish its in-flight work and exit. */
 async function stopService(handle, timeoutMs = 20_000) {
   if (handle.exited) {
@@ -209,6 +233,7 @@ module.exports = {
   stackEnvironment,
   startService,
   stopService,
+  runMigrations,
   peakRssMiB,
   cpuSeconds,
 };

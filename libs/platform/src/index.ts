@@ -4,6 +4,7 @@ export * from './database';
 export * from './health';
 export * from './logging';
 export * from './metrics';
+export * from './migrations';
 export * from './nats/jetstream.service';
 export * from './nats/jetstream.types';
 export * from './nats/nats.connection';

@@ -1,0 +1,3 @@
+export * from './migration';
+export * from './run-migrate-command';
+export * from './run-migrations';
