@@ -7,14 +7,12 @@
 //
 // Latency is measured from the moment a webhook is sent to the moment the qbo service publishes
 // the order's `posted` sync event, observed on NATS.
-const crypto = require('node:crypto');
-const fs = require('node:fs');
-const path = require('node:path');
 
 const { connect, JSONCodec } = require('nats');
 
 const { connectDemoAccount } = require('./stack/account');
-const { REPO_ROOT, startInfrastructure } = require('./stack/infra');
+const { loadTemplateOrder, makeOrder, sendOrderWebhook } = require('./stack/shopify-orders');
+const { startInfrastructure } = require('./stack/infra');
 const { openAuditSession, listSalesReceipts } = require('./stack/quickbooks-audit');
 const {
   cpuSeconds,
@@ -29,7 +27,6 @@ const ORDER_COUNT = Number(process.env.BENCH_ORDERS ?? 2000);
 const SEND_CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
 const LATENCY_RATE = Number(process.env.BENCH_LATENCY_RATE ?? 20);
 const LATENCY_SECONDS = Number(process.env.BENCH_LATENCY_SECONDS ?? 20);
-const SKUS = ['IPOD2008GREEN', 'IPOD2008RED', 'IPOD2008BLACK', 'IPOD2009BLACK', 'IPOD2009WHITE'];
 
 async function main() {
   const infra = startInfrastructure();
@@ -66,27 +63,10 @@ async function main() {
   }
 }
 
-/** Shopify's sample order 450789469, the fullest of the published examples. */
-function loadTemplateOrder() {
-  const file = path.join(REPO_ROOT, 'fixtures/shopify/order-2026_07-08-get.json');
-
-  return JSON.parse(fs.readFileSync(file, 'utf8')).response.order;
-}
-
 let nextOrderId = Date.now() * 1000;
 
-function makeOrder(template, sequence) {
-  const id = nextOrderId++;
-  const order = structuredClone(template);
-  order.id = id;
-  order.name = `#B${sequence}`;
-  order.order_number = sequence;
-  order.customer.first_name = `Buyer${sequence % 50}`;
-  order.line_items.forEach((line, index) => {
-    line.sku = SKUS[(sequence + index) % SKUS.length];
-  });
-
-  return order;
+function makeBenchOrder(template, sequence) {
+  return makeOrder(template, nextOrderId++, '#B', sequence);
 }
 
 function watchPostedEvents(nats) {
@@ -129,32 +109,14 @@ function watchPostedEvents(nats) {
   };
 }
 
-async function sendWebhook(stack, account, order) {
-  const body = JSON.stringify(order);
-  const signature = crypto
-    .createHmac('sha256', account.webhookSecret)
-    .update(body)
-    .digest('base64');
-  const response = await fetch(`${stack.connectorsUrl}/webhooks/shopify`, {
-    method: 'POST',
-    headers: {
-      'Content-Type': 'application/json',
-      'X-Shopify-Topic': 'orders/create',
-      'X-Shopify-Shop-Domain': account.shopDomain,
-      'X-Shopify-Hmac-Sha256': signature,
-      'X-Shopify-Webhook-Id': crypto.randomUUID(),
-    },
-    body,
-  });
-  if (response.status !== 200) {
-    throw new Error(
-      `webhook for order ${order.id} returned HTTP ${response.status}: ${await response.text()}`,
-    );
-  }
+function sendWebhook(stack, account, order) {
+  return sendOrderWebhook(stack.connectorsUrl, account, order);
 }
 
 async function runThroughput(stack, account, template, posted) {
-  const orders = Array.from({ length: ORDER_COUNT }, (_, index) => makeOrder(template, index + 1));
+  const orders = Array.from({ length: ORDER_COUNT }, (_, index) =>
+    makeBenchOrder(template, index + 1),
+  );
   const sentAt = new Map();
   const started = performance.now();
   let next = 0;
@@ -194,7 +156,7 @@ async function runAtRate(stack, account, template, posted) {
       await new Promise((resolve) => setTimeout(resolve, wait));
     }
 
-    const order = makeOrder(template, ORDER_COUNT + index + 1);
+    const order = makeBenchOrder(template, ORDER_COUNT + index + 1);
     ids.push(String(order.id));
     sentAt.set(String(order.id), performance.now());
     sends.push(sendWebhook(stack, account, order));

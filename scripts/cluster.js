@@ -14,14 +14,12 @@
 //   npm run cluster                      build, then run
 //   CLUSTER_ORDERS=1000 npm run cluster  more generated orders
 //   CLUSTER_KILL_CONNECTOR=0 ...         keep both connector replicas running
-const crypto = require('node:crypto');
-const fs = require('node:fs');
-const path = require('node:path');
 
 const { connectDemoAccount, listSyncEvents } = require('./stack/account');
+const { loadTemplateOrder, makeOrder, sendOrderWebhook } = require('./stack/shopify-orders');
 const mongoose = require('mongoose');
 
-const { REPO_ROOT, databaseUri, startInfrastructure } = require('./stack/infra');
+const { databaseUri, startInfrastructure } = require('./stack/infra');
 const {
   openAuditSession,
   listSalesReceipts,
@@ -37,7 +35,6 @@ const WAIT_MS = Number(process.env.CLUSTER_TIMEOUT_MS ?? 180_000);
 /** HTTP ports of the second replicas are the first replica's port plus this. */
 const SECOND_REPLICA_PORT_STEP = 10;
 const TERMINAL = new Set(['posted', 'failed', 'rejected']);
-const SKUS = ['IPOD2008GREEN', 'IPOD2008RED', 'IPOD2008BLACK', 'IPOD2009BLACK', 'IPOD2009WHITE'];
 
 async function main() {
   if (!Number.isInteger(ORDER_COUNT) || ORDER_COUNT < 1) {
@@ -206,26 +203,6 @@ async function replaySampleOrders(stack, account, connectors) {
   return [...orderIds];
 }
 
-/** Shopify's sample order 450789469, the fullest of the published examples. */
-function loadTemplateOrder() {
-  const file = path.join(REPO_ROOT, 'fixtures/shopify/order-2026_07-08-get.json');
-
-  return JSON.parse(fs.readFileSync(file, 'utf8')).response.order;
-}
-
-function makeOrder(template, firstId, sequence) {
-  const order = structuredClone(template);
-  order.id = firstId + sequence;
-  order.name = `#C${sequence}`;
-  order.order_number = sequence;
-  order.customer.first_name = `Buyer${sequence % 50}`;
-  order.line_items.forEach((line, index) => {
-    line.sku = SKUS[(sequence + index) % SKUS.length];
-  });
-
-  return order;
-}
-
 /**
  * Sends the generated orders, alternating between the connector replicas that are still running.
  * Half-way through it stops qbo replica 1 with SIGTERM (without waiting), and at three quarters
@@ -235,7 +212,7 @@ async function sendGeneratedOrders(stack, account, connectors, qbo) {
   const template = loadTemplateOrder();
   const firstId = Date.now() * 1000;
   const orders = Array.from({ length: ORDER_COUNT }, (_, index) =>
-    makeOrder(template, firstId, index + 1),
+    makeOrder(template, firstId + index + 1, '#C', index + 1),
   );
   const perReplica = new Map(connectors.map((connector) => [connector.name, 0]));
   const events = [];
@@ -303,28 +280,8 @@ async function sendGeneratedOrders(stack, account, connectors, qbo) {
   };
 }
 
-async function sendWebhook(connector, account, order) {
-  const body = JSON.stringify(order);
-  const signature = crypto
-    .createHmac('sha256', account.webhookSecret)
-    .update(body)
-    .digest('base64');
-  const response = await fetch(`http://127.0.0.1:${connector.port}/webhooks/shopify`, {
-    method: 'POST',
-    headers: {
-      'Content-Type': 'application/json',
-      'X-Shopify-Topic': 'orders/create',
-      'X-Shopify-Shop-Domain': account.shopDomain,
-      'X-Shopify-Hmac-Sha256': signature,
-      'X-Shopify-Webhook-Id': crypto.randomUUID(),
-    },
-    body,
-  });
-  if (response.status !== 200) {
-    throw new Error(
-      `webhook for order ${order.id} to ${connector.name} returned ${response.status}: ${await response.text()}`,
-    );
-  }
+function sendWebhook(connector, account, order) {
+  return sendOrderWebhook(`http://127.0.0.1:${connector.port}`, account, order);
 }
 
 /** Polls the sync activity log until every order has a final outcome or WAIT_MS passes. */
