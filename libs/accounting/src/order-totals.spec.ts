@@ -1,9 +1,4 @@
-import {
-  buildLine,
-  buildOrder,
-  buildSampleShopifyOrder,
-  buildShippingLine,
-} from '../test/order.factory';
+import { buildLine, buildOrder, buildSampleShopifyOrder, buildShippingLine } from '@qbsync/testing';
 import { AccountingError, AccountingErrorCode } from './accounting.errors';
 import { checkOrderTotals, sumOrderParts } from './order-totals';
 

@@ -1,11 +1,6 @@
 import { type Order } from '@qbsync/contracts';
 
-import {
-  buildLine,
-  buildOrder,
-  buildSampleShopifyOrder,
-  buildShippingLine,
-} from '../test/order.factory';
+import { buildLine, buildOrder, buildSampleShopifyOrder, buildShippingLine } from '@qbsync/testing';
 import {
   AccountingError,
   AccountingErrorCode,

@@ -1,7 +1,7 @@
 import { buildSalesReceiptPlan, type PostingPlan } from '@qbsync/accounting';
 import { type Order } from '@qbsync/contracts';
 
-import { buildLine, buildOrder, buildPayment, buildShippingLine } from '../../test/order.factory';
+import { buildLine, buildOrder, buildPayment, buildShippingLine } from '@qbsync/testing';
 import { buildSalesReceiptBody, type ResolvedReferences } from './sales-receipt.builder';
 
 interface SalesReceiptLine {
