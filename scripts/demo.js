@@ -1,8 +1,10 @@
 'use strict';
-// The product's main job in one command: starts NATS, FerretDB and every service as its own
-// process, connects a demo account to the sandbox Shopify shop and QuickBooks Online company,
-// replays Shopify's published sample orders as signed webhooks (each delivered twice), and checks
-// in QuickBooks that every order posted exactly once and balances to the cent.
+// The product's main job in one command. It starts NATS, FerretDB and every service as its own
+// process, and connects a demo account to the sandbox Shopify shop and QuickBooks Online company.
+// Then it replays Shopify's published sample orders as signed webhooks, each delivered twice, and
+// checks in QuickBooks that every order posted exactly once and balances to the cent.
+const { decimalToMinor, minorToDecimal } = require('@qbsync/contracts');
+
 const { connectDemoAccount, listSyncEvents } = require('./stack/account');
 const { startInfrastructure } = require('./stack/infra');
 const {
@@ -76,10 +78,10 @@ async function replaySampleOrders(stack, account) {
 
   const body = await response.json();
   const deliveries = Array.isArray(body) ? body : body.deliveries;
-  const refused = deliveries.filter((delivery) => delivery.status !== 200);
-  if (refused.length > 0) {
+  const rejected = deliveries.filter((delivery) => delivery.status !== 200);
+  if (rejected.length > 0) {
     throw new Error(
-      `the connector rejected ${refused.length} deliveries: ${JSON.stringify(refused.slice(0, 3))}`,
+      `the connector rejected ${rejected.length} deliveries with a non-200 status: ${JSON.stringify(rejected.slice(0, 3))}`,
     );
   }
 
@@ -111,12 +113,19 @@ async function report(stack, account, orderIds, outcomes) {
     const event = outcomes.get(orderId);
     const posted = receipts.get(orderId) ?? [];
     const receipt = posted[0];
+    const currency = event?.currency ?? 'USD';
     const channelTotal =
-      event?.channelTotal === undefined ? '?' : (event.channelTotal / 100).toFixed(2);
-    const qboTotal = receipt ? Number(receipt.TotalAmt).toFixed(2) : '-';
+      event?.channelTotal === undefined ? '?' : minorToDecimal(event.channelTotal, currency);
+    // Compared in minor units of the order's currency, so JPY or KWD totals compare exactly too.
+    const qboTotal = receipt
+      ? minorToDecimal(decimalToMinor(receipt.TotalAmt, currency), currency)
+      : '-';
     const balanced = receipt !== undefined && channelTotal === qboTotal;
-    const status =
-      posted.length > 1 ? `POSTED ${posted.length} TIMES` : event ? event.status : 'no outcome';
+    let status = event ? event.status : 'no outcome';
+
+    if (posted.length > 1) {
+      status = `POSTED ${posted.length} TIMES`;
+    }
 
     return {
       orderId,

@@ -18,7 +18,7 @@ function loadTemplateOrder() {
 
 /**
  * Copies the template as order `id`, named `<prefix><sequence>`, with one of 50 buyers and SKUs
- * rotated over five items, so matching sees repeat customers and items as a real shop does.
+ * rotated over five items, so matching meets repeat customers and items as in a real shop.
  */
 function makeOrder(template, id, prefix, sequence) {
   const order = structuredClone(template);

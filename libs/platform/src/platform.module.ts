@@ -38,8 +38,8 @@ class StreamDeclaration implements OnModuleInit {
 }
 
 /**
- * What every service shares: validated config, the JSON logger, health and metrics endpoints, the
- * NATS connection with JetStream, and the mongoose connection. Bootstrap opens the connections
+ * Shared base of every service: validated config, the JSON logger, health and metrics endpoints,
+ * the NATS connection with JetStream, and the mongoose connection. Bootstrap opens the connections
  * before Nest starts, so a service that cannot reach NATS or its database never reports ready.
  */
 @Global()

@@ -9,7 +9,7 @@ export const gatewayConfigSchema = baseConfigSchema.extend(databaseConfigSchema.
   PUBLIC_URL: z.url().default('http://127.0.0.1:3000'),
   QBO_CLIENT_ID: z.string().min(1),
   QBO_AUTHORIZE_URL: z.url().default('https://appcenter.intuit.com/connect/oauth2'),
-  /** Milliseconds to wait for another service to answer a request. */
+  /** Milliseconds to wait for another service's reply to a request. */
   RPC_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
   /** Days sync events are kept before the purge job deletes them. */
   SYNC_LOG_RETENTION_DAYS: z.coerce.number().int().positive().default(7),

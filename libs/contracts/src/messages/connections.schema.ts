@@ -23,7 +23,7 @@ export const qboConnectionAuthorizeSchema = z.object({
   code: z.string().min(1),
   realmId: z.string().regex(/^\d+$/, 'must be the numeric QuickBooks company id (realmId)'),
   redirectUri: z.url(),
-  /** What to do with an order line whose SKU matches no QuickBooks item: create the item, or fail the order. */
+  /** Action for an order line whose SKU matches no QuickBooks item: create the item, or fail the order. */
   missingItemAction: z.enum(['create', 'fail']).default('create'),
 });
 export type QboConnectionAuthorize = z.infer<typeof qboConnectionAuthorizeSchema>;

@@ -189,7 +189,7 @@ function configureHttp(
   app.use(bodyParserErrorHandler(logger.child('Http'), limit));
 }
 
-/** Responds to an unreadable or oversized body with JSON that says what was wrong, and logs it. */
+/** Responds to an unreadable or oversized body with JSON that names the problem, and logs it. */
 function bodyParserErrorHandler(
   logger: AppLogger,
   limitBytes: number,
@@ -235,7 +235,7 @@ async function stopService(
   logger.info('Service stopped');
 }
 
-/** A start failure whose message says what to fix, so it is printed without a stack trace. */
+/** A start failure whose message names the fix, so it is printed without a stack trace. */
 export class StartupError extends Error {
   constructor(message: string, options?: ErrorOptions) {
     super(message, options);

@@ -117,7 +117,7 @@ export class JetStreamService implements OnApplicationShutdown {
 
   /**
    * Starts consuming: each message is validated against `registration.schema` before the handler
-   * sees it, so a handler never processes half of an invalid message.
+   * receives it, so a handler never processes half of an invalid message.
    */
   async consume<S extends z.ZodType>(registration: ConsumerRegistration<S>): Promise<void> {
     const { consumer: definition } = registration;

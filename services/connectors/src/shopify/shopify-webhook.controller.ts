@@ -12,7 +12,7 @@ import { type Request } from 'express';
 import { type DeliveryOutcome, ShopifyWebhookService } from './shopify-webhook.service';
 
 /**
- * Shopify's webhook endpoint. Shopify waits at most five seconds for an answer, so the handler only
+ * Shopify's webhook endpoint. Shopify waits at most five seconds for a response, so the handler only
  * verifies, normalises and stores the order in JetStream; posting happens asynchronously.
  */
 @Controller('webhooks/shopify')

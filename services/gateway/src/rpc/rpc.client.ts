@@ -12,8 +12,8 @@ import { lastValueFrom, timeout } from 'rxjs';
 import { type GatewayConfig } from '../gateway.config';
 
 /**
- * Request/reply to the other services over core NATS. An `invalid_request` answer becomes a 400
- * with the service's own message; no answer or any other failure becomes a 502.
+ * Request/reply to the other services over core NATS. An `invalid_request` reply becomes a 400
+ * with the service's own message; a timeout or any other failure becomes a 502.
  */
 @Injectable()
 export class RpcClient implements OnApplicationShutdown {
@@ -45,7 +45,7 @@ export class RpcClient implements OnApplicationShutdown {
 
       this.logger.error('Request to another service failed', error, { subject });
       const reason =
-        reply.name === 'TimeoutError' ? 'did not answer in time' : (reply.message ?? 'failed');
+        reply.name === 'TimeoutError' ? 'timed out' : (reply.message ?? 'failed');
 
       throw new BadGatewayException(`The service behind ${subject} ${reason}; try again shortly`);
     }

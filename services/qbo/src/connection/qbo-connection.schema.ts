@@ -1,6 +1,6 @@
 import { Schema } from 'mongoose';
 
-/** What to do with an order line whose SKU matches no QuickBooks item. */
+/** Action for an order line whose SKU matches no QuickBooks item. */
 export type MissingItemAction = 'create' | 'fail';
 
 /** A QuickBooks Online company connected to an account. Tokens are stored encrypted. */

@@ -177,7 +177,7 @@ export class QboTokenService {
       }
 
       throw new Error(
-        `QuickBooks token endpoint answered HTTP ${response.status}: ${text.slice(0, 200)}`,
+        `QuickBooks token endpoint returned HTTP ${response.status}: ${text.slice(0, 200)}`,
       );
     }
 

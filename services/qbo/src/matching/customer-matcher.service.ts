@@ -92,7 +92,7 @@ export class CustomerMatcherService {
 
   /**
    * A 6240 means another order created the customer in the meantime, or a vendor or employee
-   * holds the name (QuickBooks keeps one name list for all three).
+   * has the name (QuickBooks keeps one name list for all three).
    */
   private async recoverDuplicateName(session: QboSession, displayName: string): Promise<string> {
     const id = await this.findByName(session, displayName);

@@ -26,7 +26,7 @@ export interface ResolvedItem {
 /**
  * Matches an order line to a QuickBooks item whose Name equals the line's SKU (case and whitespace
  * ignored). A missing item is created as a non-inventory item, or fails the order, as the
- * connection's missing-product action says.
+ * connection's missing-product action sets.
  */
 @Injectable()
 export class ItemMatcherService {

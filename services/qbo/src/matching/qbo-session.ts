@@ -5,7 +5,7 @@ import { type QboTokenService } from '../connection/qbo-token.service';
 
 /**
  * API access for one company while posting one order: it carries the access token and refreshes it
- * once when QuickBooks answers 401 (a token revoked or expired early).
+ * once when QuickBooks returns 401 (a token revoked or expired early).
  */
 export class QboSession {
   constructor(

@@ -10,7 +10,7 @@ export type LedgerState = 'pending' | 'posted' | 'failed';
 /**
  * One entry per channel order and document kind. The unique `_id` index on that key is what makes
  * an order post at most once, whatever is redelivered or retried and however many replicas run.
- * Keying by `_id` also keeps every look-up on the path FerretDB pushes down to its backend.
+ * FerretDB 1.24 on SQLite looks up a filter of `_id` alone by index (its PostgreSQL backend scans).
  */
 export interface PostingLedgerDocument {
   /** `<accountId>|<channel>|<channelOrderId>|<documentKind>`: the key, so its unique index is `_id`'s. */
@@ -57,8 +57,8 @@ export const postingLedgerSchema = new Schema<PostingLedgerDocument>(
 );
 
 /**
- * The outcome of one attempt at posting a ledger entry, inserted once and never changed; the entry
- * itself is written only when claimed or taken over. `_id` is `<ledger id>#<attempt>`.
+ * The outcome of one attempt at posting a ledger entry, inserted once and never changed, so the
+ * entry itself is written only when claimed or taken over. `_id` is `<ledger id>#<attempt>`.
  */
 export interface PostingOutcomeDocument {
   _id: string;

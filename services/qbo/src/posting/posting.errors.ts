@@ -1,4 +1,4 @@
-/** Why an order could not be posted, with what the user can do about it. */
+/** Failure to post an order, with the reason and the fix the user can make. */
 export class PostingError extends Error {
   constructor(
     message: string,

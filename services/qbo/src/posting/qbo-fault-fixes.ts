@@ -1,6 +1,6 @@
 import { type QboFaultError } from '../api/qbo-api.errors';
 
-/** What a user can do about the QuickBooks Online faults orders run into, by fault code. */
+/** User-facing fixes for the QuickBooks Online faults orders run into, by fault code. */
 const FIXES: Record<string, string> = {
   '2010':
     'The document had a property QuickBooks does not accept; report this with the order id, it is a product defect',
