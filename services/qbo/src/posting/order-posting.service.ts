@@ -78,7 +78,6 @@ export class OrderPostingService {
         plan,
         claim.entry.requestId,
         claim.mayHaveLanded,
-        claim.entry.attempts,
       );
 
       await this.ledger.markPosted(

@@ -171,6 +171,28 @@ describe(PostingLedgerRepository.name, () => {
       expect(await sut.findByKey(key)).toMatchObject({ state: 'pending', attempts: 2 });
     });
 
+    it('gives a retry after a rejection a new requestId', async () => {
+      const key = newKey();
+
+      await sut.claim(key, 'request-1', STALE_AFTER_MILLISECONDS);
+      await sut.markFailed(key, 'QuickBooks fault 6140: duplicate document number', 1);
+
+      const result = await sut.claim(key, 'request-2', STALE_AFTER_MILLISECONDS);
+
+      expect(result.entry.requestId).not.toBe('request-1');
+    });
+
+    it('keeps the requestId after an interrupted attempt', async () => {
+      const key = newKey();
+
+      await sut.claim(key, 'request-1', STALE_AFTER_MILLISECONDS);
+      await sut.release(key, 'No response from QuickBooks');
+
+      const result = await sut.claim(key, 'request-2', STALE_AFTER_MILLISECONDS);
+
+      expect(result.entry.requestId).toBe('request-1');
+    });
+
     it('re-claims a released key at once', async () => {
       const key = newKey();
 

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { isDuplicateKeyError, MONGOOSE_CONNECTION } from '@qbsync/platform';
 import { type Connection, type Model } from 'mongoose';
 
+import { stableRequestId } from '../api/request-id';
 import { ExclusiveClaimRepository } from '../common/exclusive-claim.repository';
 import {
   POSTING_LEDGER_MODEL,
@@ -226,11 +227,25 @@ export class PostingLedgerRepository {
         : { outcome: 'busy', entry: current };
     }
 
+    // QuickBooks returns the first result for a repeated requestid, so after a rejection the same
+    // id would return the same fault even once the user fixed the cause. A failed attempt's
+    // successor writes under an id of its own; an interrupted one keeps the id it may have used.
+    const requestId =
+      existing.state === 'failed'
+        ? stableRequestId(existing.requestId, 'attempt', String(attempt))
+        : existing.requestId;
+
     await this.model.updateOne(
       { _id: ledgerId(key) },
-      { $set: { state: 'pending', claimedAt: now, updatedAt: now, attempts: attempt } },
+      { $set: { state: 'pending', claimedAt: now, updatedAt: now, attempts: attempt, requestId } },
     );
-    const entry = { ...existing, state: 'pending' as const, claimedAt: now, attempts: attempt };
+    const entry = {
+      ...existing,
+      state: 'pending' as const,
+      claimedAt: now,
+      attempts: attempt,
+      requestId,
+    };
 
     // A pending entry's write may have landed before its replica stopped, and a failed one may have
     // failed on a timeout after QuickBooks committed, so every takeover checks before posting.

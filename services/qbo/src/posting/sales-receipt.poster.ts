@@ -37,8 +37,8 @@ export class SalesReceiptPoster {
   ) {}
 
   /**
-   * `attempt` is the ledger's attempt number, 1 for the first claim. `mayHaveLanded`: an earlier
-   * attempt may have created the receipt, so look for it before posting.
+   * `mayHaveLanded`: an earlier attempt may have created the receipt, so look for it before
+   * posting.
    */
   async post(
     session: QboSession,
@@ -46,7 +46,6 @@ export class SalesReceiptPoster {
     plan: PostingPlan,
     requestId: string,
     mayHaveLanded: boolean,
-    attempt: number,
   ): Promise<PostedDocument> {
     if (mayHaveLanded) {
       const landed = await this.findLanded(session, ready, plan);
@@ -76,18 +75,7 @@ export class SalesReceiptPoster {
         );
       }
 
-      if (!mayHaveLanded) {
-        throw error;
-      }
-
-      // The fault may be QuickBooks replaying the fault of an earlier attempt with this requestid,
-      // which it does even after the user fixed the cause. A rejected write creates nothing and no
-      // receipt landed, so this attempt posts once more under a requestid of its own.
-      return this.resolveAndCreate(
-        session,
-        plan,
-        stableRequestId(requestId, 'attempt', String(attempt)),
-      );
+      throw error;
     }
   }
 
