@@ -44,8 +44,7 @@ export class RpcClient implements OnApplicationShutdown {
       }
 
       this.logger.error('Request to another service failed', error, { subject });
-      const reason =
-        reply.name === 'TimeoutError' ? 'timed out' : (reply.message ?? 'failed');
+      const reason = reply.name === 'TimeoutError' ? 'timed out' : (reply.message ?? 'failed');
 
       throw new BadGatewayException(`The service behind ${subject} ${reason}; try again shortly`);
     }
