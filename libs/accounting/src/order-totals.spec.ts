@@ -1,4 +1,9 @@
-import { buildLine, buildOrder, buildSampleShopifyOrder, buildShippingLine } from '@qbsync/testing';
+import {
+  buildLine,
+  buildOrder,
+  buildSampleShopifyOrder,
+  buildShippingLine,
+} from '@qbsync/testing/dist/orders';
 import { AccountingError, AccountingErrorCode } from './accounting.errors';
 import { checkOrderTotals, sumOrderParts } from './order-totals';
 

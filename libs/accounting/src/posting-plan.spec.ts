@@ -1,6 +1,11 @@
 import { type Order } from '@qbsync/contracts';
 
-import { buildLine, buildOrder, buildSampleShopifyOrder, buildShippingLine } from '@qbsync/testing';
+import {
+  buildLine,
+  buildOrder,
+  buildSampleShopifyOrder,
+  buildShippingLine,
+} from '@qbsync/testing/dist/orders';
 import {
   AccountingError,
   AccountingErrorCode,

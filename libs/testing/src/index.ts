@@ -13,4 +13,3 @@ export { freePort, isPortFree } from './ports';
 export { runningServers, type ExitStatus, type ServerProcess } from './processes';
 export { fixturePath, loadFixture, repoRoot } from './repo';
 export { type WaitForOptions, waitFor } from './wait';
-export * from './orders';

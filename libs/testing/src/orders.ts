@@ -8,7 +8,11 @@ import {
   type ShippingLine,
 } from '@qbsync/contracts';
 
-/** Test data builders for canonical orders; `buildOrder` validates its result against the contract. */
+/**
+ * Test data builders for canonical orders; `buildOrder` validates its result against the contract.
+ * Imported as `@qbsync/testing/dist/orders`, apart from the index, so that starting servers does
+ * not load the contracts library.
+ */
 
 export function buildLine(overrides: Partial<OrderLine> = {}): OrderLine {
   return {

@@ -1,7 +1,12 @@
 import { buildSalesReceiptPlan, type PostingPlan } from '@qbsync/accounting';
 import { type Order } from '@qbsync/contracts';
 
-import { buildLine, buildOrder, buildPayment, buildShippingLine } from '@qbsync/testing';
+import {
+  buildLine,
+  buildOrder,
+  buildPayment,
+  buildShippingLine,
+} from '@qbsync/testing/dist/orders';
 import { buildSalesReceiptBody, type ResolvedReferences } from './sales-receipt.builder';
 
 interface SalesReceiptLine {
