@@ -165,4 +165,19 @@ install_all() {
   create_temp_root
   install_nats_server
   install_ferretdb
+  install_xmllint
+}
+
+# The QuickBooks Desktop tests validate every generated qbXML message with xmllint against
+# Intuit's schema. It comes from Debian's libxml2-utils package.
+install_xmllint() {
+  command -v xmllint >/dev/null && return 0
+
+  if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
+    log "installing xmllint (Debian package libxml2-utils)"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q libxml2-utils >/dev/null ||
+      die "apt-get install libxml2-utils failed; install xmllint another way and run again"
+  else
+    die "xmllint is missing: run 'apt-get install libxml2-utils' as root, then run again"
+  fi
 }

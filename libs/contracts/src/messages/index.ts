@@ -1,3 +1,4 @@
 export * from './connections.schema';
 export * from './order-ready.schema';
+export * from './posting-overrides.schema';
 export * from './sync-event.schema';

@@ -5,7 +5,7 @@ import { CHANNELS } from '../order/order.schema';
 export const SYNC_STATUSES = ['received', 'posted', 'skipped', 'failed', 'rejected'] as const;
 export type SyncStatus = (typeof SYNC_STATUSES)[number];
 
-export const SYNC_STAGES = ['connector', 'rules', 'qbo', 'qbd'] as const;
+export const SYNC_STAGES = ['connector', 'rules', 'qbo', 'qbd', 'inventory'] as const;
 export type SyncStage = (typeof SYNC_STAGES)[number];
 
 /**
@@ -20,6 +20,10 @@ export const syncEventSchema = z.object({
   channel: z.enum(CHANNELS),
   channelOrderId: z.string().optional(),
   orderNumber: z.string().optional(),
+  /** What the outcome is about; absent means an order. */
+  entity: z.enum(['order', 'refund', 'payout', 'inventory', 'connection']).optional(),
+  /** The refund, payout or push id when `entity` is not an order. */
+  entityId: z.string().optional(),
   stage: z.enum(SYNC_STAGES),
   status: z.enum(SYNC_STATUSES),
   message: z.string().min(1),

@@ -17,15 +17,20 @@ export const CHANNELS = [
 export type Channel = (typeof CHANNELS)[number];
 
 /** Integer amount in the minor unit of the order's currency (cents for USD). */
-const minorAmount = z.number().int().refine(Number.isSafeInteger, 'must be a safe integer');
-const nonNegativeMinorAmount = minorAmount.refine((value) => value >= 0, 'must not be negative');
-const currencyCode = z
+export const minorAmount = z.number().int().refine(Number.isSafeInteger, 'must be a safe integer');
+export const nonNegativeMinorAmount = minorAmount.refine(
+  (value) => value >= 0,
+  'must not be negative',
+);
+export const currencyCode = z
   .string()
   .regex(/^[A-Z]{3}$/, 'must be a three-letter ISO 4217 code such as USD')
   .refine(isKnownCurrency, 'is not a currency the product knows; use an ISO 4217 code');
 /** Decimal string, for rates and exchange rates that must not lose digits ("0.06", "1.0845"). */
-const decimalString = z.string().regex(/^\d+(\.\d+)?$/, 'must be a decimal string such as 0.06');
-const isoTimestamp = z.iso.datetime({ offset: true });
+export const decimalString = z
+  .string()
+  .regex(/^\d+(\.\d+)?$/, 'must be a decimal string such as 0.06');
+export const isoTimestamp = z.iso.datetime({ offset: true });
 
 export const customFieldSchema = z.object({
   name: z.string().min(1),

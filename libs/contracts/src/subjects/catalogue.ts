@@ -11,6 +11,24 @@ export const Subjects = {
   OrderReadyForQbo: 'orders.order.ready-qbo.1',
   /** The rules service rewrote an order for QuickBooks Desktop (JetStream, stream ORDERS). */
   OrderReadyForQbd: 'orders.order.ready-qbd.1',
+  /** A connector normalised a channel refund or a cancellation of paid goods (stream ORDERS). */
+  RefundReceived: 'orders.refund.received.1',
+  /** The rules service routed a refund to QuickBooks Online (JetStream, stream ORDERS). */
+  RefundReadyForQbo: 'orders.refund.ready-qbo.1',
+  /** The rules service routed a refund to QuickBooks Desktop (JetStream, stream ORDERS). */
+  RefundReadyForQbd: 'orders.refund.ready-qbd.1',
+  /** A connector normalised a processor payout or marketplace settlement (stream PAYOUTS). */
+  PayoutReceived: 'payouts.payout.received.1',
+  /** The rules service routed a payout to QuickBooks Online (JetStream, stream PAYOUTS). */
+  PayoutReadyForQbo: 'payouts.payout.ready-qbo.1',
+  /** The rules service routed a payout to QuickBooks Desktop (JetStream, stream PAYOUTS). */
+  PayoutReadyForQbd: 'payouts.payout.ready-qbd.1',
+  /** A connector read a channel's inventory levels (JetStream, stream INVENTORY). */
+  InventoryReported: 'inventory.level.reported.1',
+  /** Set quantities on one channel connection (JetStream, stream INVENTORY). */
+  InventoryPushRequested: 'inventory.push.requested.1',
+  /** A connector applied (or failed) an inventory push (JetStream, stream INVENTORY). */
+  InventoryPushCompleted: 'inventory.push.completed.1',
   /** Any service recorded an outcome for the sync activity log (JetStream, stream SYNC). */
   SyncEventRecorded: 'sync.event.recorded.1',
 
@@ -58,6 +76,18 @@ export const Streams = {
     subjects: ['sync.>'],
     duplicateWindowSeconds: 10 * 60,
     maxAgeSeconds: 7 * DAY_SECONDS,
+  },
+  Payouts: {
+    name: 'PAYOUTS',
+    subjects: ['payouts.>'],
+    duplicateWindowSeconds: DAY_SECONDS,
+    maxAgeSeconds: 30 * DAY_SECONDS,
+  },
+  Inventory: {
+    name: 'INVENTORY',
+    subjects: ['inventory.>'],
+    duplicateWindowSeconds: 60 * 60,
+    maxAgeSeconds: DAY_SECONDS,
   },
   DeadLetters: {
     name: 'DEADLETTERS',
