@@ -1,3 +1,4 @@
+export * from './company-lists.schema';
 export * from './connections.schema';
 export * from './order-ready.schema';
 export * from './posting-overrides.schema';

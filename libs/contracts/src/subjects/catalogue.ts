@@ -38,6 +38,10 @@ export const Subjects = {
   QboConnectionAuthorize: 'qbo.connection.authorize.1',
   /** Request/reply: read a QuickBooks Online connection's status (never its tokens). */
   QboConnectionGet: 'qbo.connection.get.1',
+  /** Request/reply: the QuickBooks Online company's cached lists (accounts, classes, tax codes...). */
+  QboCompanyListsGet: 'qbo.company-lists.get.1',
+  /** Request/reply: the QuickBooks Desktop company file's cached lists. */
+  QbdCompanyListsGet: 'qbd.company-lists.get.1',
   /** Request/reply: store an account's rule set in the rules service. */
   RuleSetPut: 'rules.rule-set.put.1',
 } as const;
