@@ -3,7 +3,7 @@
 #
 #   docker build --build-arg SERVICE=qbo -t qbsync/qbo .
 #
-# SERVICE is gateway, connectors, rules, qbo or sandbox. The image runs the service with
+# SERVICE is gateway, connectors, rules, qbo, qbd or sandbox. The image runs the service with
 # `node entry.js`; `node services/<SERVICE>/dist/migrate.js` applies its database migrations
 # (every service but the sandbox has them), which the Helm pre-upgrade Job runs.
 
@@ -19,6 +19,7 @@ COPY libs/platform/package.json libs/platform/
 COPY libs/testing/package.json libs/testing/
 COPY services/connectors/package.json services/connectors/
 COPY services/gateway/package.json services/gateway/
+COPY services/qbd/package.json services/qbd/
 COPY services/qbo/package.json services/qbo/
 COPY services/rules/package.json services/rules/
 COPY services/sandbox/package.json services/sandbox/
@@ -28,7 +29,7 @@ COPY e2e/package.json e2e/
 FROM manifests AS build
 ARG SERVICE
 ENV TURBO_TELEMETRY_DISABLED=1
-RUN test -n "${SERVICE}" || (echo "Set --build-arg SERVICE=gateway|connectors|rules|qbo|sandbox" >&2; exit 1)
+RUN test -n "${SERVICE}" || (echo "Set --build-arg SERVICE=gateway|connectors|rules|qbo|qbd|sandbox" >&2; exit 1)
 RUN --mount=type=cache,target=/root/.npm npm ci --no-audit --no-fund
 COPY turbo.json tsconfig.base.json ./
 COPY libs libs

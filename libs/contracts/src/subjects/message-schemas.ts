@@ -1,0 +1,40 @@
+import type { z } from 'zod';
+
+import {
+  inventoryPushResultSchema,
+  inventoryPushSchema,
+  inventoryReportedSchema,
+} from '../inventory/inventory.schema';
+import {
+  orderReadySchema,
+  payoutReadySchema,
+  refundReadySchema,
+} from '../messages/order-ready.schema';
+import { syncEventSchema } from '../messages/sync-event.schema';
+import { orderSchema } from '../order/order.schema';
+import { payoutSchema } from '../payout/payout.schema';
+import { refundSchema } from '../refund/refund.schema';
+import { Subjects } from './catalogue';
+
+/**
+ * The contract of every JetStream subject. A consumer validates each message against it; a test
+ * parses messages recorded from the previous release with it, so a rolling upgrade cannot meet a
+ * message the new version rejects.
+ */
+export const MessageSchemas = {
+  [Subjects.OrderReceived]: orderSchema,
+  [Subjects.OrderReadyForQbo]: orderReadySchema,
+  [Subjects.OrderReadyForQbd]: orderReadySchema,
+  [Subjects.RefundReceived]: refundSchema,
+  [Subjects.RefundReadyForQbo]: refundReadySchema,
+  [Subjects.RefundReadyForQbd]: refundReadySchema,
+  [Subjects.PayoutReceived]: payoutSchema,
+  [Subjects.PayoutReadyForQbo]: payoutReadySchema,
+  [Subjects.PayoutReadyForQbd]: payoutReadySchema,
+  [Subjects.InventoryReported]: inventoryReportedSchema,
+  [Subjects.InventoryPushRequested]: inventoryPushSchema,
+  [Subjects.InventoryPushCompleted]: inventoryPushResultSchema,
+  [Subjects.SyncEventRecorded]: syncEventSchema,
+} as const satisfies Record<string, z.ZodType>;
+
+export type StreamedSubject = keyof typeof MessageSchemas;
