@@ -18,7 +18,7 @@ interface RecordedOrder {
   orderNumber: string;
 }
 
-/** A message release 0.1 published, addressed to this test's account under a new order id. */
+/** Loads a message that release 0.1 published, readdressed to this test's account and order id. */
 function recorded<T>(subject: string, account: ConnectedAccount, orderId: string): T {
   const text = readFileSync(join(PREVIOUS_RELEASE, `${subject}.json`), 'utf8')
     .replaceAll('ACCOUNT_ID', account.accountId)

@@ -17,9 +17,8 @@ import { refundSchema } from '../refund/refund.schema';
 import { Subjects } from './catalogue';
 
 /**
- * The contract of every JetStream subject. A consumer validates each message against it; a test
- * parses messages recorded from the previous release with it, so a rolling upgrade cannot meet a
- * message the new version rejects.
+ * Contract of every JetStream subject, which consumers validate each message against. A test parses
+ * the previous release's recorded messages with it, so a rolling upgrade meets no rejected message.
  */
 export const MessageSchemas = {
   [Subjects.OrderReceived]: orderSchema,
