@@ -11,7 +11,7 @@ import { buildOverlay } from './kustomize.mjs';
 import { OVERLAYS, renderK8sFiles } from './render-k8s.mjs';
 import { chartDir, helmTemplate, objectKey, productionValues, renderObjects } from './lib.mjs';
 
-const CORE_COMPONENTS = ['gateway', 'rules', 'qbo'];
+const CORE_COMPONENTS = ['gateway', 'rules', 'qbo', 'qbd'];
 
 function ofKind(objects, kind) {
   return objects.filter((object) => object.kind === kind);
@@ -132,7 +132,9 @@ for (const [renderName, objects] of Object.entries(renders)) {
         assert.equal(policy.spec.ingress.length, 1);
         assert.deepEqual(policy.spec.ingress[0].ports, [{ port: 'http', protocol: 'TCP' }]);
         const internet = policy.spec.egress.filter((rule) => rule.to.some((peer) => peer.ipBlock));
-        const expected = componentOf(policy) === 'qbo' ? 1 : 0;
+        // qbo calls Intuit and each connector polls its channel's API; the rest stay inside.
+        const component = componentOf(policy);
+        const expected = component === 'qbo' || component.startsWith('connectors-') ? 1 : 0;
         assert.equal(internet.length, expected, `${policy.metadata.name} internet egress`);
       }
     });
@@ -194,6 +196,7 @@ describe('migrations', () => {
     assert.deepEqual(commands, [
       'node services/connectors/dist/migrate.js',
       'node services/gateway/dist/migrate.js',
+      'node services/qbd/dist/migrate.js',
       'node services/qbo/dist/migrate.js',
       'node services/rules/dist/migrate.js',
     ]);
@@ -228,6 +231,7 @@ describe('migrations', () => {
       gateway: 'ghcr.io/example/qbsync/gateway:0.1.0',
       rules: 'ghcr.io/example/qbsync/rules:0.1.0',
       qbo: 'ghcr.io/example/qbsync/qbo:0.1.0',
+      qbd: 'ghcr.io/example/qbsync/qbd:0.1.0',
       'connectors-shopify': 'ghcr.io/example/qbsync/connectors:0.1.0',
     });
   });
@@ -250,6 +254,7 @@ describe('ingress', () => {
     assert.deepEqual(routes, {
       '/api': 'qbsync-gateway',
       '/oauth': 'qbsync-gateway',
+      '/qbwc': 'qbsync-qbd',
       '/webhooks/etsy': 'qbsync-connectors-etsy',
       '/webhooks/shopify': 'qbsync-connectors-shopify',
     });
@@ -272,6 +277,7 @@ describe('databases', () => {
       gateway: '$(MONGODB_BASE_URI)/qbsync-gateway',
       rules: '$(MONGODB_BASE_URI)/qbsync-rules',
       qbo: '$(MONGODB_BASE_URI)/qbsync-qbo',
+      qbd: '$(MONGODB_BASE_URI)/qbsync-qbd',
       'connectors-shopify': '$(MONGODB_BASE_URI)/qbsync-connectors',
     });
   });

@@ -66,7 +66,7 @@ only) and `values`.
 */}}
 {{- define "qbsync.components" -}}
 components:
-{{- range $service := list "gateway" "rules" "qbo" }}
+{{- range $service := list "gateway" "rules" "qbo" "qbd" }}
 {{- $values := index $.Values $service }}
 {{- if $values.enabled }}
   - component: {{ $service }}
