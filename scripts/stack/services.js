@@ -9,7 +9,14 @@ const path = require('node:path');
 
 const { REPO_ROOT, databaseUri } = require('./infra');
 
-const DEFAULT_PORTS = { gateway: 3000, connectors: 3001, rules: 3002, qbo: 3003, sandbox: 4010 };
+const DEFAULT_PORTS = {
+  gateway: 3000,
+  connectors: 3001,
+  rules: 3002,
+  qbo: 3003,
+  qbd: 3004,
+  sandbox: 4010,
+};
 
 /** Shifts every port by STACK_PORT_OFFSET, so two stacks can run on one machine. */
 function offsetPorts() {
@@ -75,7 +82,10 @@ function stackEnvironment(infra, options = {}) {
             ...qboClient,
             QBO_API_BASE_URL: sandboxUrl,
             QBO_TOKEN_URL: `${sandboxUrl}/oauth2/v1/tokens/bearer`,
+            QBO_REVOKE_URL: `${sandboxUrl}/oauth2/v1/tokens/revoke`,
           };
+        case 'qbd':
+          return { ...common, QBD_PUBLIC_URL: `http://127.0.0.1:${ports.qbd}` };
         case 'connectors':
           return { ...common, CHANNEL: 'shopify' };
         default:
