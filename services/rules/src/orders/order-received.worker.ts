@@ -1,5 +1,13 @@
 import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
-import { Consumers, type Order, orderSchema, type OrderReady, Subjects } from '@qbsync/contracts';
+import {
+  Consumers,
+  type Order,
+  type OrderReady,
+  orderReadySchema,
+  orderSchema,
+  parseMessage,
+  Subjects,
+} from '@qbsync/contracts';
 import {
   APP_CONFIG,
   AppLogger,
@@ -8,12 +16,18 @@ import {
   SyncEventPublisher,
 } from '@qbsync/platform';
 
-import { RuleSetCache } from '../rule-sets/rule-set.cache';
+import { RuleRuntimeError } from '../engine/compile';
+import { describeProblems } from '../engine/validate';
+import { ReceivedOrderRepository } from '../received-orders/received-order.repository';
+import { RuleHitRecorder } from '../rule-hits/rule-hit.recorder';
+import { type ActiveRuleSet, RuleSetCache } from '../rule-sets/rule-set.cache';
 import { type RulesConfig } from '../rules.config';
 
 /**
- * Consumes orders the connectors received, applies the account's rule set and publishes the
- * result for the account's QuickBooks target.
+ * Consumes orders the connectors received, keeps a copy for preview and replay, applies the
+ * account's rule set and publishes the result for the account's QuickBooks target. An order a rule
+ * excludes gets a `skipped` sync event; an order a rule cannot rewrite gets a `failed` one naming
+ * the rule. No order is dropped without an event.
  */
 @Injectable()
 export class OrderReceivedWorker implements OnApplicationBootstrap {
@@ -22,6 +36,8 @@ export class OrderReceivedWorker implements OnApplicationBootstrap {
   constructor(
     private readonly jetStream: JetStreamService,
     private readonly ruleSets: RuleSetCache,
+    private readonly receivedOrders: ReceivedOrderRepository,
+    private readonly hits: RuleHitRecorder,
     private readonly syncEvents: SyncEventPublisher,
     @Inject(APP_CONFIG) private readonly config: RulesConfig,
     logger: AppLogger,
@@ -39,47 +55,138 @@ export class OrderReceivedWorker implements OnApplicationBootstrap {
   }
 
   async handleOrderReceived(order: Order, context: MessageContext): Promise<void> {
+    await this.keepForPreview(order);
     const ruleSet = await this.ruleSets.get(order.accountId);
-    const ready: OrderReady = {
-      order,
-      target: ruleSet.target,
-      documentKind: 'sales_receipt',
-      ruleSetVersion: ruleSet.version,
-      appliedRules: [],
-    };
 
-    if (ready.target === 'qbd') {
-      await this.rejectUnsupportedTarget(order);
+    if (!ruleSet.compiled) {
+      await this.fail(
+        order,
+        ruleSet,
+        [],
+        `The rule set (version ${ruleSet.version}) no longer compiles: ${describeProblems(ruleSet.problems)}`,
+        'Fix or delete the named rule under Rules, then re-sync the order',
+      );
 
       return;
     }
 
-    const messageId = `${context.messageId ?? orderKey(order)}:ready-qbo`;
+    let result;
 
-    await this.jetStream.publish(Subjects.OrderReadyForQbo, ready, { messageId });
-    this.logger.debug('Order ready for QuickBooks Online', {
+    try {
+      result = ruleSet.compiled.run(order);
+    } catch (error) {
+      if (!(error instanceof RuleRuntimeError)) {
+        throw error;
+      }
+
+      await this.fail(
+        order,
+        ruleSet,
+        [error.ruleName],
+        `${error.message} (rule-set version ${ruleSet.version})`,
+        `Change or disable rule "${error.ruleName}" under Rules, then re-sync the order`,
+      );
+
+      return;
+    }
+
+    this.hits.record(order.accountId, result.appliedRuleIds);
+
+    if (result.skippedBy) {
+      await this.syncEvents.publish({
+        ...orderFields(order),
+        eventId: `${orderKey(order)}:rules:v${ruleSet.version}:skipped`,
+        stage: 'rules',
+        status: 'skipped',
+        message: `Not imported to QuickBooks: rule "${result.skippedBy.name}" excludes this order (rule-set version ${ruleSet.version})`,
+        fix: `Change or disable rule "${result.skippedBy.name}" and re-sync the order to import it`,
+        ruleSetVersion: ruleSet.version,
+        appliedRules: result.appliedRules,
+      });
+
+      return;
+    }
+
+    const ready: OrderReady = {
+      order: result.order,
+      target: ruleSet.target,
+      documentKind: result.documentKind,
+      ruleSetVersion: ruleSet.version,
+      appliedRules: result.appliedRules,
+      ...(result.overrides ? { overrides: result.overrides } : {}),
+    };
+    const checked = parseMessage(orderReadySchema, ready);
+
+    if (!checked.ok) {
+      await this.fail(
+        order,
+        ruleSet,
+        result.appliedRules,
+        `The rules left the order invalid: ${checked.error}`,
+        `Check the values rules ${result.appliedRules.map((name) => `"${name}"`).join(', ')} set, then re-sync the order`,
+      );
+
+      return;
+    }
+
+    const subject =
+      ruleSet.target === 'qbd' ? Subjects.OrderReadyForQbd : Subjects.OrderReadyForQbo;
+    const messageId = `${context.messageId ?? orderKey(order)}:ready-${ruleSet.target}`;
+
+    await this.jetStream.publish(subject, checked.value, { messageId });
+    this.logger.debug('Order ready for QuickBooks', {
       accountId: order.accountId,
       channel: order.channel,
       orderId: order.channelOrderId,
+      target: ruleSet.target,
       ruleSetVersion: ruleSet.version,
+      appliedRules: result.appliedRules.length,
     });
   }
 
-  // TODO: publish to Subjects.OrderReadyForQbd once the QuickBooks Desktop service consumes it.
-  private async rejectUnsupportedTarget(order: Order): Promise<void> {
+  /** Keeps a copy of the order; a failure is logged and does not hold up posting. */
+  private async keepForPreview(order: Order): Promise<void> {
+    try {
+      await this.receivedOrders.record(order);
+    } catch (error) {
+      this.logger.warn('Could not keep the order for preview and replay', {
+        accountId: order.accountId,
+        orderId: order.channelOrderId,
+        error: (error as Error).message,
+      });
+    }
+  }
+
+  private async fail(
+    order: Order,
+    ruleSet: ActiveRuleSet,
+    appliedRules: string[],
+    message: string,
+    fix: string,
+  ): Promise<void> {
     await this.syncEvents.publish({
-      eventId: `${orderKey(order)}:rules:qbd-unsupported`,
-      accountId: order.accountId,
-      connectionId: order.connectionId,
-      channel: order.channel,
-      channelOrderId: order.channelOrderId,
-      orderNumber: order.orderNumber,
+      ...orderFields(order),
+      eventId: `${orderKey(order)}:rules:v${ruleSet.version}:failed`,
       stage: 'rules',
       status: 'failed',
-      message: 'The account posts to QuickBooks Desktop, which this version cannot post to yet',
-      fix: 'Use an account whose target is QuickBooks Online (qbo); Desktop posting is not available yet',
+      message,
+      fix,
+      ruleSetVersion: ruleSet.version,
+      appliedRules,
     });
   }
+}
+
+function orderFields(order: Order) {
+  return {
+    accountId: order.accountId,
+    connectionId: order.connectionId,
+    channel: order.channel,
+    channelOrderId: order.channelOrderId,
+    orderNumber: order.orderNumber,
+    currency: order.currency,
+    channelTotal: order.totals.total,
+  };
 }
 
 function orderKey(order: Order): string {

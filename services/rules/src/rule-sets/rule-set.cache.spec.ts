@@ -4,8 +4,19 @@ import { withInfrastructure } from '@qbsync/testing';
 import { type Connection } from 'mongoose';
 
 import { ensureIndexes, openTestDatabase } from '../../test/database';
+import { type Rule } from '../engine/rule.model';
 import { RuleSetCache } from './rule-set.cache';
 import { RuleSetRepository } from './rule-set.repository';
+
+const classRule: Rule = {
+  ruleId: 'class',
+  name: 'Class',
+  enabled: true,
+  type: 'map_value',
+  scope: { connectionIds: [] },
+  conditions: [],
+  action: { kind: 'class', value: 'Retail', from: '' },
+};
 
 describe(RuleSetCache.name, () => {
   const infra = withInfrastructure();
@@ -59,31 +70,48 @@ describe(RuleSetCache.name, () => {
   }
 
   describe('get', () => {
-    it('returns a default rule set when none is stored', async () => {
+    it('returns an empty rule set when none is stored', async () => {
       const accountId = newAccountId();
 
-      expect(await sut.get(accountId)).toEqual({
+      expect(await sut.get(accountId)).toMatchObject({
         accountId,
         target: 'qbo',
         version: 0,
-        updatedAt: new Date(0),
+        rules: [],
+        problems: [],
       });
     });
 
-    it('stores nothing for the default', async () => {
+    it('compiles the stored rules', async () => {
       const accountId = newAccountId();
 
-      await sut.get(accountId);
+      await repository.change(accountId, (current) => ({ ...current, rules: [classRule] }), 'add');
+      const ruleSet = await sut.get(accountId);
 
-      expect(await repository.findByAccountId(accountId)).toBeNull();
+      expect(ruleSet.compiled?.ruleCount).toBe(1);
+      expect(ruleSet.version).toBe(1);
     });
 
-    it('returns the stored rule set', async () => {
+    it('reports rules that no longer compile', async () => {
       const accountId = newAccountId();
+      const broken = {
+        ...classRule,
+        conditions: [
+          {
+            join: 'and' as const,
+            field: 'gone',
+            comparison: 'equals' as const,
+            value: 'x',
+            values: [],
+          },
+        ],
+      };
 
-      await repository.putTarget(accountId, 'qbd');
+      await repository.change(accountId, (current) => ({ ...current, rules: [broken] }), 'add');
+      const ruleSet = await sut.get(accountId);
 
-      expect(await sut.get(accountId)).toMatchObject({ target: 'qbd', version: 1 });
+      expect(ruleSet.compiled).toBeUndefined();
+      expect(ruleSet.problems[0]).toMatchObject({ ruleName: 'Class', path: 'conditions[0]' });
     });
 
     it('reuses its copy within two seconds', async () => {
@@ -96,15 +124,6 @@ describe(RuleSetCache.name, () => {
       expect((await sut.get(accountId)).version).toBe(1);
     });
 
-    it('reuses a default within two seconds', async () => {
-      const accountId = newAccountId();
-
-      await sut.get(accountId);
-      await repository.putTarget(accountId, 'qbd');
-
-      expect((await sut.get(accountId)).version).toBe(0);
-    });
-
     it('reads again after two seconds', async () => {
       const accountId = newAccountId();
 
@@ -114,7 +133,19 @@ describe(RuleSetCache.name, () => {
       await repository.putTarget(accountId, 'qbd');
       jest.setSystemTime(Date.now() + 2_001);
 
-      expect((await sut.get(accountId)).version).toBe(2);
+      expect(await sut.get(accountId)).toMatchObject({ version: 2, target: 'qbd' });
+    });
+
+    it('keeps the compiled rules while the version is unchanged', async () => {
+      const accountId = newAccountId();
+
+      fakeClock();
+      await repository.change(accountId, (current) => ({ ...current, rules: [classRule] }), 'add');
+      const first = await sut.get(accountId);
+
+      jest.setSystemTime(Date.now() + 2_001);
+
+      expect((await sut.get(accountId)).compiled).toBe(first.compiled);
     });
 
     it('keeps accounts apart', async () => {
@@ -138,28 +169,6 @@ describe(RuleSetCache.name, () => {
       sut.forget(accountId);
 
       expect(await sut.get(accountId)).toMatchObject({ target: 'qbd', version: 2 });
-    });
-
-    it('replaces a cached default with the stored rule set', async () => {
-      const accountId = newAccountId();
-
-      await sut.get(accountId);
-      await repository.putTarget(accountId, 'qbd');
-      sut.forget(accountId);
-
-      expect((await sut.get(accountId)).version).toBe(1);
-    });
-
-    it('leaves other accounts cached', async () => {
-      const first = newAccountId();
-      const second = newAccountId();
-
-      await repository.putTarget(second, 'qbo');
-      await sut.get(second);
-      await repository.putTarget(second, 'qbd');
-      sut.forget(first);
-
-      expect((await sut.get(second)).version).toBe(1);
     });
 
     it('accepts an account it never cached', () => {

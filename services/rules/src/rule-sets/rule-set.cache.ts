@@ -1,37 +1,60 @@
 import { Injectable } from '@nestjs/common';
 
+import { CompiledRuleSet, type RuleProblem } from '../engine/compile';
+import { type Rule } from '../engine/rule.model';
 import { RuleSetRepository } from './rule-set.repository';
-import { type RuleSetDocument } from './rule-set.schema';
+import { type RuleSetTarget } from './rule-set.schema';
 
-/** How long a replica reuses an account's rule set before reading it again. */
+/** How long a replica reuses an account's rule set before checking for a newer version. */
 const CACHE_MILLISECONDS = 2_000;
 
-const DEFAULT_RULE_SET = (accountId: string): RuleSetDocument => ({
-  accountId,
-  target: 'qbo',
-  version: 0,
-  updatedAt: new Date(0),
-});
+/** An account's current rule set, compiled. */
+export interface ActiveRuleSet {
+  accountId: string;
+  target: RuleSetTarget;
+  /** 0 when the account has no stored version yet. */
+  version: number;
+  rules: Rule[];
+  /** Absent when a stored rule no longer compiles, in which case `problems` names it. */
+  compiled?: CompiledRuleSet;
+  problems: RuleProblem[];
+}
 
 /**
- * Keeps each account's rule set for two seconds, so a burst of orders costs one database read;
- * a change made on another replica takes effect within that time.
+ * Keeps each account's compiled rule set. Every two seconds a lookup reads only the newest version
+ * number, and the rules are read and compiled again only when it changed, so a burst of orders
+ * costs one small read and each version is compiled once per replica.
  */
 @Injectable()
 export class RuleSetCache {
-  private readonly entries = new Map<string, { ruleSet: RuleSetDocument; expiresAt: number }>();
+  private readonly entries = new Map<string, { ruleSet: ActiveRuleSet; expiresAt: number }>();
 
   constructor(private readonly repository: RuleSetRepository) {}
 
-  async get(accountId: string): Promise<RuleSetDocument> {
+  async get(accountId: string): Promise<ActiveRuleSet> {
     const cached = this.entries.get(accountId);
 
     if (cached && cached.expiresAt > Date.now()) {
       return cached.ruleSet;
     }
 
-    const ruleSet =
-      (await this.repository.findByAccountId(accountId)) ?? DEFAULT_RULE_SET(accountId);
+    const header = await this.repository.latestHeader(accountId);
+    let ruleSet: ActiveRuleSet;
+
+    if (cached && header && cached.ruleSet.version === header.version) {
+      ruleSet = cached.ruleSet;
+    } else if (!header) {
+      ruleSet = emptyRuleSet(accountId);
+    } else {
+      const stored = await this.repository.findVersion(accountId, header.version);
+
+      ruleSet = activate(
+        accountId,
+        stored?.target ?? header.target,
+        header.version,
+        stored?.rules ?? [],
+      );
+    }
 
     this.entries.set(accountId, { ruleSet, expiresAt: Date.now() + CACHE_MILLISECONDS });
 
@@ -41,4 +64,22 @@ export class RuleSetCache {
   forget(accountId: string): void {
     this.entries.delete(accountId);
   }
+}
+
+function emptyRuleSet(accountId: string): ActiveRuleSet {
+  return activate(accountId, 'qbo', 0, []);
+}
+
+/** Compiles a stored rule set. */
+export function activate(
+  accountId: string,
+  target: RuleSetTarget,
+  version: number,
+  rules: Rule[],
+): ActiveRuleSet {
+  const compiled = CompiledRuleSet.compile(rules, version);
+
+  return compiled.ok
+    ? { accountId, target, version, rules, compiled: compiled.ruleSet, problems: [] }
+    : { accountId, target, version, rules, problems: compiled.problems };
 }
