@@ -38,6 +38,8 @@ export const syncEventSchema = z.object({
   /** The total QuickBooks computed for the posted document, in minor units. */
   documentTotal: z.number().int().optional(),
   ruleSetVersion: z.number().int().optional(),
+  /** Names of the rules that rewrote the order, in the order they ran. */
+  appliedRules: z.array(z.string()).optional(),
   realmId: z.string().optional(),
   occurredAt: z.iso.datetime({ offset: true }),
 });

@@ -62,6 +62,25 @@ describe(SyncEventRepository.name, () => {
       ]);
     });
 
+    it('keeps the applied rules and entity', async () => {
+      const event = buildEvent({
+        accountId: newAccountId(),
+        entity: 'refund',
+        entityId: '509562969',
+        appliedRules: ['Map PayPal deposits', 'Wholesale class'],
+      });
+
+      await sut.record(event);
+
+      const [stored] = await sut.list({ accountId: event.accountId, limit: 10 });
+
+      expect(stored).toMatchObject({
+        entity: 'refund',
+        entityId: '509562969',
+        appliedRules: ['Map PayPal deposits', 'Wholesale class'],
+      });
+    });
+
     it('stores occurredAt as a date', async () => {
       const event = buildEvent({ accountId: newAccountId() });
 
