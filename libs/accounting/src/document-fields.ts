@@ -37,6 +37,40 @@ export function formatDocNumber(
 }
 
 /**
+ * Builds the number of the `sequence`-th document of one order: the order number after `prefix`
+ * for the first (sequence 0), then `<number>-1`, `<number>-2`... as QuickBooks users number
+ * repeat refunds and supplementary summaries. `docNumber` is undefined when the number is longer
+ * than `maxLength`, because a cut number could name another order's document: the caller lets
+ * QuickBooks assign its next number and logs `requested`.
+ */
+export function formatSequencedDocNumber(
+  orderNumber: string,
+  fallbackNumber: string,
+  prefix: string,
+  sequence: number,
+  maxLength: number,
+): { docNumber?: string; requested: string } {
+  if (!Number.isSafeInteger(maxLength) || maxLength < 1) {
+    throw new AccountingError(
+      AccountingErrorCode.InvalidOption,
+      `Invalid docNumberMaxLength ${maxLength}: expected a whole number of at least 1`,
+    );
+  }
+
+  if (!Number.isSafeInteger(sequence) || sequence < 0) {
+    throw new AccountingError(
+      AccountingErrorCode.InvalidOption,
+      `Invalid sequence ${sequence}: expected a whole number, 0 for an order's first document`,
+    );
+  }
+
+  const number = orderNumber.trim().replace(/^#/, '') || fallbackNumber;
+  const requested = `${prefix}${number}${sequence === 0 ? '' : `-${sequence}`}`;
+
+  return requested.length <= maxLength ? { docNumber: requested, requested } : { requested };
+}
+
+/**
  * Returns the calendar date (YYYY-MM-DD) of the order's `processedAt`, else `createdAt`. Without a
  * time zone it is the date in the UTC offset that the timestamp carries, which is the order date
  * the channel shows the seller.

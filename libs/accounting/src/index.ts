@@ -5,3 +5,6 @@ export * from './order-totals';
 export * from './plan-customer';
 export * from './posting-plan';
 export * from './posting-plan.types';
+export * from './refund-plan';
+export * from './refund-plan.types';
+export * from './summary-plan';

@@ -13,6 +13,7 @@ import {
   formatTxnDate,
 } from './document-fields';
 import { sumOrderParts } from './order-totals';
+import { spreadItemDiscounts } from './discount-spread';
 import { buildPlanCustomer } from './plan-customer';
 import {
   buildItemLines,
@@ -54,13 +55,19 @@ export function buildSalesReceiptPlan(
   order: Order,
   options: SalesReceiptPlanOptions = {},
 ): PostingPlan {
-  const itemLines = buildItemLines(order);
+  const channelItemLines = buildItemLines(order);
+  const spreadLines =
+    options.discountPosting === 'spread' ? spreadItemDiscounts(order, channelItemLines) : undefined;
+  const itemLines = spreadLines ?? channelItemLines;
   const shippingLines = buildShippingLines(
     order,
     options.shippingItemName ?? DEFAULT_SHIPPING_ITEM_NAME,
   );
   const postedLineCount = itemLines.length + shippingLines.length;
-  const discountTotal = sumOrderParts(order).discountTotal;
+  // Spread discounts are already in the item amounts; only shipping discounts stay a discount.
+  const discountTotal = spreadLines
+    ? sumShippingDiscounts(order)
+    : sumOrderParts(order).discountTotal;
   const taxTotal = order.totals.tax;
 
   const adjustmentLine = buildAdjustmentLine({
@@ -96,7 +103,9 @@ export function buildSalesReceiptPlan(
     customer: buildPlanCustomer(order),
     lines,
     discountTotal,
-    discountByTaxability: splitDiscountsByTaxability(order, itemLines),
+    discountByTaxability: spreadLines
+      ? splitShippingDiscountsByTaxability(order)
+      : splitDiscountsByTaxability(order, itemLines),
     taxTreatment: order.taxesIncluded ? 'inclusive' : 'exclusive',
     taxTotal,
     taxLines: buildPlanTaxLines(order),
@@ -213,6 +222,29 @@ function computeTotal(
   const afterDiscounts = lineTotal - discountTotal;
 
   return taxesIncluded ? afterDiscounts : sumAmounts([afterDiscounts, taxTotal]);
+}
+
+function sumShippingDiscounts(order: Order): number {
+  return sumAmounts(
+    order.shippingLines.flatMap((line) => line.discounts.map((discount) => discount.amount)),
+  );
+}
+
+function splitShippingDiscountsByTaxability(order: Order): { taxable: number; nonTaxable: number } {
+  let taxable = 0;
+  let nonTaxable = 0;
+
+  for (const line of order.shippingLines) {
+    const discount = sumAmounts(line.discounts.map((entry) => entry.amount));
+
+    if (line.taxes.some((tax) => tax.amount > 0)) {
+      taxable += discount;
+    } else {
+      nonTaxable += discount;
+    }
+  }
+
+  return { taxable, nonTaxable };
 }
 
 function sumGiftCardPayments(order: Order): number {

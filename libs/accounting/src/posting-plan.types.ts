@@ -110,6 +110,11 @@ export interface SalesReceiptPlanOptions {
    */
   maxAdjustment?: number;
   /**
+   * `spread`: line and order-level discounts lower the item lines' amounts (shipping discounts
+   * stay a discount), for companies that want net prices per item. Default `discount_line`.
+   */
+  discountPosting?: 'discount_line' | 'spread';
+  /**
    * IANA time zone (for example "America/New_York") whose calendar date becomes `txnDate`.
    * Without it the date is read in the UTC offset the order's timestamp carries.
    */

@@ -2,9 +2,13 @@ import {
   ORDER_SCHEMA_VERSION,
   orderSchema,
   parseMessage,
+  REFUND_SCHEMA_VERSION,
+  refundSchema,
   type Order,
   type OrderLine,
   type Payment,
+  type Refund,
+  type RefundLine,
   type ShippingLine,
 } from '@qbsync/contracts';
 
@@ -144,6 +148,100 @@ export function buildSampleShopifyOrder(): Order {
       kind: 'webhook',
       receivedAt: '2008-01-10T16:00:05Z',
       rawRef: 'shopify:order:450789469',
+    },
+  });
+}
+
+export function buildRefundLine(overrides: Partial<RefundLine> = {}): RefundLine {
+  return {
+    lineId: '1',
+    sku: 'SKU-1',
+    name: 'Widget',
+    quantity: 1,
+    amount: 1000,
+    tax: 0,
+    restock: true,
+    ...overrides,
+  };
+}
+
+/** Builds a completed refund of `buildOrder()`'s order 1000, validated against the contract. */
+export function buildRefund(overrides: Partial<Refund> = {}): Refund {
+  const refund: Refund = {
+    schemaVersion: REFUND_SCHEMA_VERSION,
+    accountId: 'account-1',
+    connectionId: 'connection-1',
+    channel: 'shopify',
+    channelOrderId: '1000',
+    orderNumber: '#1000',
+    channelRefundId: '9000',
+    createdAt: '2025-07-03T10:00:00-05:00',
+    status: 'completed',
+    kind: 'refund',
+    currency: 'USD',
+    lines: [buildRefundLine()],
+    shipping: { amount: 0, tax: 0 },
+    adjustments: [],
+    taxLines: [],
+    transactions: [buildPayment({ kind: 'other', amount: 1000, transactionId: 'refund-9000' })],
+    totals: { subtotal: 1000, shipping: 0, tax: 0, adjustments: 0, total: 1000 },
+    customFields: [],
+    source: {
+      kind: 'webhook',
+      receivedAt: '2025-07-03T15:00:05Z',
+      rawRef: 'shopify:refund:9000',
+    },
+    ...overrides,
+  };
+
+  const result = parseMessage(refundSchema, refund);
+
+  if (!result.ok) {
+    throw new Error(`Test refund is not a valid contract refund: ${result.error}`);
+  }
+
+  return result.value;
+}
+
+/**
+ * Shopify's documented refund 509562969 of sample order 450789469: the black iPod restocked,
+ * 195.66 plus 3.98 tax, and a refund transaction of 209.00, so 9.36 is a refund discrepancy that
+ * Shopify reports as an order adjustment.
+ */
+export function buildSampleShopifyRefund(): Refund {
+  return buildRefund({
+    channelOrderId: '450789469',
+    orderNumber: '#1001',
+    channelRefundId: '509562969',
+    createdAt: '2025-07-02T11:38:15-05:00',
+    processedAt: '2025-07-02T11:38:15-05:00',
+    reason: 'it broke during shipping',
+    lines: [
+      buildRefundLine({
+        lineId: '703073504',
+        sku: 'IPOD2008BLACK',
+        name: 'IPod Nano - 8gb - black',
+        amount: 19566,
+        tax: 398,
+        restock: true,
+      }),
+    ],
+    adjustments: [{ reason: 'Refund discrepancy', amount: 936 }],
+    taxLines: [{ name: 'State Tax', rate: '0.06', amount: 398 }],
+    transactions: [
+      buildPayment({
+        gateway: 'bogus',
+        kind: 'other',
+        amount: 20900,
+        transactionId: '179259969',
+        processedAt: '2005-08-05T12:59:12-04:00',
+      }),
+    ],
+    totals: { subtotal: 19566, shipping: 0, tax: 398, adjustments: 936, total: 20900 },
+    source: {
+      kind: 'webhook',
+      receivedAt: '2025-07-02T16:38:20Z',
+      rawRef: 'shopify:refund:509562969',
     },
   });
 }
