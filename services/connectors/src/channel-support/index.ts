@@ -1,0 +1,4 @@
+export * from './channel-http';
+export * from './channel-money';
+export * from './channel-payload';
+export * from './channel-inventory';

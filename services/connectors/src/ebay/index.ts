@@ -1,0 +1,3 @@
+export * from './ebay.adapter';
+export * from './ebay.normaliser';
+export * from './ebay.registration';

@@ -1,0 +1,3 @@
+export * from './etsy.adapter';
+export * from './etsy.normaliser';
+export * from './etsy.registration';

@@ -1,0 +1,3 @@
+export * from './walmart.adapter';
+export * from './walmart.normaliser';
+export * from './walmart.registration';

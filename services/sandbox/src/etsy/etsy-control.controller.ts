@@ -1,0 +1,38 @@
+import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
+import { z } from 'zod';
+
+import { parseRequestBody } from '../common/request-body';
+import { EtsyStore } from './etsy-store';
+
+/** Control endpoints of the Etsy stand-in. */
+@Controller('__sandbox/etsy')
+export class EtsyControlController {
+  constructor(private readonly store: EtsyStore) {}
+
+  @Post('rate-limit')
+  @HttpCode(200)
+  rateLimit(@Body() body: unknown): { ok: true } {
+    this.store.limiter.override(
+      'default',
+      parseRequestBody(
+        z.object({ requestsPerSecond: z.number().positive(), burst: z.number().int().positive() }),
+        body,
+      ),
+    );
+
+    return { ok: true };
+  }
+
+  @Get('stats')
+  stats(): { throttled: number } {
+    return { throttled: this.store.limiter.throttled };
+  }
+
+  @Post('reset')
+  @HttpCode(200)
+  reset(): { ok: true } {
+    this.store.seed();
+
+    return { ok: true };
+  }
+}
