@@ -1,24 +1,21 @@
-import { type DynamicModule, Module, type Type } from '@nestjs/common';
+import { type DynamicModule, Module } from '@nestjs/common';
 import { type Channel } from '@qbsync/contracts';
 
-import { ShopifyModule } from './shopify/shopify.module';
+import { ChannelModule } from './channel/channel.module';
+import { CHANNEL_REGISTRATIONS } from './channel-registrations';
 
-/** Channel modules by channel name; a deployment loads only the one its CHANNEL names. */
-const CHANNEL_MODULES: Partial<Record<Channel, Type>> = {
-  shopify: ShopifyModule,
-};
-
+/** The connector for one channel; a deployment loads only the channel its CHANNEL names. */
 @Module({})
 export class ConnectorsModule {
   static register(channel: Channel): DynamicModule {
-    const channelModule = CHANNEL_MODULES[channel];
+    const registration = CHANNEL_REGISTRATIONS[channel];
 
-    if (!channelModule) {
+    if (!registration) {
       throw new Error(
-        `CHANNEL=${channel} has no connector in this version; supported: ${Object.keys(CHANNEL_MODULES).join(', ')}`,
+        `CHANNEL=${channel} has no connector in this version; supported: ${Object.keys(CHANNEL_REGISTRATIONS).join(', ')}`,
       );
     }
 
-    return { module: ConnectorsModule, imports: [channelModule] };
+    return { module: ConnectorsModule, imports: [ChannelModule.forChannel(registration)] };
   }
 }

@@ -9,7 +9,7 @@ export const connectorsService: ServiceDefinition<typeof connectorsConfigSchema>
   rootModule: (config) => ConnectorsModule.register(config.CHANNEL),
   nats: true,
   database: true,
-  requestReply: true,
   rawBodyRoutes: ['/webhooks'],
-  bodyLimitBytes: (config) => config.WEBHOOK_BODY_LIMIT_BYTES,
+  // Twice the webhook limit reaches the webhook handler, which rejects what is over the limit with a sync event naming the connection. Only larger bodies are cut off unread.
+  bodyLimitBytes: (config) => config.WEBHOOK_BODY_LIMIT_BYTES * 2,
 };

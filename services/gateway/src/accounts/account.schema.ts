@@ -1,3 +1,4 @@
+import { type Channel, CHANNELS } from '@qbsync/contracts';
 import { Schema } from 'mongoose';
 
 /** A company using the product: it owns channel connections and one QuickBooks company. */
@@ -23,9 +24,11 @@ accountSchema.index({ accountId: 1 }, { unique: true });
 export interface ConnectionDocument {
   connectionId: string;
   accountId: string;
-  kind: 'shopify' | 'qbo';
+  kind: Channel | 'qbo';
   status: 'pending' | 'connected';
   shopDomain?: string;
+  /** The channel store's name, as the connection test read it. */
+  storeName?: string;
   realmId?: string;
   updatedAt: Date;
 }
@@ -34,9 +37,10 @@ export const connectionSchema = new Schema<ConnectionDocument>(
   {
     connectionId: { type: String, required: true },
     accountId: { type: String, required: true },
-    kind: { type: String, required: true, enum: ['shopify', 'qbo'] },
+    kind: { type: String, required: true, enum: [...CHANNELS, 'qbo'] },
     status: { type: String, required: true, enum: ['pending', 'connected'] },
     shopDomain: { type: String },
+    storeName: { type: String },
     realmId: { type: String },
     updatedAt: { type: Date, required: true },
   },

@@ -12,14 +12,7 @@ import { type AccountDocument } from './account.schema';
 
 const createAccountSchema = z.object({
   name: z.string().trim().min(1, 'must not be empty').max(200),
-  // QuickBooks Desktop ('qbd') is part of the contract, but no service posts to it yet.
-  target: z
-    .enum(['qbo', 'qbd'])
-    .default('qbo')
-    .refine(
-      (target) => target === 'qbo',
-      'qbd (QuickBooks Desktop) is not available in this version; use qbo',
-    ),
+  target: z.enum(['qbo', 'qbd']).default('qbo'),
 });
 
 @Controller('api/accounts')

@@ -5,15 +5,29 @@ import {
   Body,
   Controller,
   Get,
+  HttpCode,
   Inject,
   NotFoundException,
   Param,
+  PayloadTooLargeException,
   Post,
   Query,
+  Req,
   UseGuards,
 } from '@nestjs/common';
-import { type QboConnectionStatus, Subjects } from '@qbsync/contracts';
+import {
+  type Channel,
+  type ChannelConnectionPutReply,
+  CHANNELS,
+  connectionSettingsSchema,
+  type ConnectionTestResultReply,
+  type OrdersUploadReply,
+  type QboConnectionStatus,
+  type ResyncReply,
+  Subjects,
+} from '@qbsync/contracts';
 import { APP_CONFIG, AppLogger, parseRequest } from '@qbsync/platform';
+import { type Request } from 'express';
 import { z } from 'zod';
 
 import { AccountRepository } from '../accounts/account.repository';
@@ -21,6 +35,7 @@ import { type ConnectionDocument } from '../accounts/account.schema';
 import { ApiTokenGuard } from '../auth/api-token.guard';
 import { type GatewayConfig } from '../gateway.config';
 import { RpcClient } from '../rpc/rpc.client';
+import { ConnectorClient } from './connector.client';
 
 const OAUTH_STATE_MINUTES = 15;
 const QBO_SCOPE = 'com.intuit.quickbooks.accounting';
@@ -28,11 +43,57 @@ const QBO_SCOPE = 'com.intuit.quickbooks.accounting';
 export const QBO_CALLBACK_PATH = '/oauth/quickbooks-online/callback';
 const START_ROUTE = 'POST /api/accounts/:accountId/connections/quickbooks-online';
 
-const shopifyConnectSchema = z.object({
-  shopDomain: z.string().trim().toLowerCase(),
-  webhookSecret: z.string(),
-  accessToken: z.string().optional(),
+/** Time limit of connector requests that call the channel (test, re-sync by order number). */
+const LONG_REQUEST_MS = 60_000;
+/** NATS carries at most 1 MiB per message by default, so an upload stays below it. */
+const MAX_CSV_BYTES = 900 * 1024;
+
+/** The channel's credentials are checked by the connector; settings are common to all channels. */
+const channelConnectSchema = z.looseObject({
+  settings: connectionSettingsSchema.partial().optional(),
+  backfillDays: z.number().int().min(0).max(3650).optional(),
 });
+
+const resyncBodySchema = z.object({
+  from: z.iso.datetime({ offset: true }).optional(),
+  to: z.iso.datetime({ offset: true }).optional(),
+  orderNumbers: z.array(z.string().trim().min(1)).min(1).max(250).optional(),
+});
+
+const csvUploadSchema = z.object({
+  csv: z.string().min(1, 'is empty: send the CSV text, or POST it with Content-Type: text/csv'),
+  dryRun: z.boolean().default(false),
+});
+
+function parseChannel(name: string): Channel {
+  if (!(CHANNELS as readonly string[]).includes(name)) {
+    throw new NotFoundException(
+      `${name} is not a channel; use one of ${CHANNELS.join(', ')} or quickbooks-online`,
+    );
+  }
+
+  return name as Channel;
+}
+
+/** Reads a text body that no body parser consumed, refusing more than `limit` bytes. */
+async function readText(request: Request, limit: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+
+  for await (const chunk of request as AsyncIterable<Buffer>) {
+    size += chunk.length;
+
+    if (size > limit) {
+      throw new PayloadTooLargeException(
+        `the CSV is over ${limit} bytes; split it into several uploads`,
+      );
+    }
+
+    chunks.push(chunk);
+  }
+
+  return Buffer.concat(chunks).toString('utf8');
+}
 
 const qboConnectSchema = z.object({
   missingItemAction: z.enum(['create', 'fail']).default('create'),
@@ -58,6 +119,7 @@ export class ConnectionsController {
   constructor(
     private readonly accounts: AccountRepository,
     private readonly rpc: RpcClient,
+    private readonly connectors: ConnectorClient,
     @Inject(APP_CONFIG) private readonly config: GatewayConfig,
     logger: AppLogger,
   ) {
@@ -70,36 +132,6 @@ export class ConnectionsController {
     await this.requireAccount(accountId);
 
     return this.accounts.listConnections(accountId);
-  }
-
-  @Post('api/accounts/:accountId/connections/shopify')
-  @UseGuards(ApiTokenGuard)
-  async connectShopify(
-    @Param('accountId') accountId: string,
-    @Body() body: unknown,
-  ): Promise<ConnectionDocument> {
-    await this.requireAccount(accountId);
-    const request = parseRequest(shopifyConnectSchema, body);
-    const connectionId = randomUUID();
-
-    await this.rpc.send(Subjects.ShopifyConnectionPut, { accountId, connectionId, ...request });
-    const connection: ConnectionDocument = {
-      connectionId,
-      accountId,
-      kind: 'shopify',
-      status: 'connected',
-      shopDomain: request.shopDomain,
-      updatedAt: new Date(),
-    };
-
-    await this.accounts.upsertConnection(connection);
-    this.logger.info('Shopify shop connected', {
-      accountId,
-      connectionId,
-      shopDomain: request.shopDomain,
-    });
-
-    return connection;
   }
 
   /** Starts the QuickBooks Online OAuth flow: returns the URL the user opens to approve access. */
@@ -179,6 +211,152 @@ export class ConnectionsController {
         `QuickBooks did not grant access (${error}); start the connection again with ${START_ROUTE} and approve it`,
       );
     }
+  }
+
+  /**
+   * Connects a channel store: the connector validates and encrypts the credentials, tests them
+   * and starts the history backfill. The body is the channel's credentials (Shopify:
+   * `shopDomain`, `webhookSecret`, `accessToken`), optionally with `settings` and `backfillDays`.
+   * Declared after the QuickBooks route so that `quickbooks-online` is not read as a channel.
+   */
+  @Post('api/accounts/:accountId/connections/:channel')
+  @UseGuards(ApiTokenGuard)
+  async connectChannel(
+    @Param('accountId') accountId: string,
+    @Param('channel') channelName: string,
+    @Body() body: unknown,
+  ): Promise<
+    ConnectionDocument & { test: ChannelConnectionPutReply['test']; webhookPath: string }
+  > {
+    await this.requireAccount(accountId);
+    const channel = parseChannel(channelName);
+    const { settings, backfillDays, ...credentials } = parseRequest(
+      channelConnectSchema,
+      body ?? {},
+    );
+    const connectionId = randomUUID();
+    const reply = await this.connectors.request<ChannelConnectionPutReply>(
+      channel,
+      'connection-put',
+      {
+        accountId,
+        connectionId,
+        channel,
+        credentials,
+        ...(settings ? { settings } : {}),
+        ...(backfillDays !== undefined ? { backfillDays } : {}),
+      },
+    );
+    const connection: ConnectionDocument = {
+      connectionId,
+      accountId,
+      kind: channel,
+      status: 'connected',
+      updatedAt: new Date(),
+    };
+
+    if (typeof credentials.shopDomain === 'string') {
+      connection.shopDomain = credentials.shopDomain.trim().toLowerCase();
+    }
+
+    if (reply.test.storeName) {
+      connection.storeName = reply.test.storeName;
+    }
+
+    await this.accounts.upsertConnection(connection);
+    this.logger.info('Channel connected', {
+      accountId,
+      connectionId,
+      channel,
+      testOk: reply.test.ok,
+      backfillWindows: reply.backfillWindows,
+    });
+
+    return { ...connection, test: reply.test, webhookPath: reply.webhookPath };
+  }
+
+  /** Calls the channel with the stored credentials and lists each check with what is wrong. */
+  @Post('api/accounts/:accountId/connections/:connectionId/test')
+  @UseGuards(ApiTokenGuard)
+  async testConnection(
+    @Param('accountId') accountId: string,
+    @Param('connectionId') connectionId: string,
+  ): Promise<ConnectionTestResultReply> {
+    const channel = await this.requireChannelConnection(accountId, connectionId);
+
+    return this.connectors.request(
+      channel,
+      'connection-test',
+      { accountId, connectionId },
+      LONG_REQUEST_MS,
+    );
+  }
+
+  /**
+   * Re-reads orders from the channel: `{from, to}` (ISO 8601, any length, read in day windows)
+   * or `{orderNumbers: [...]}` with one outcome per order.
+   */
+  @Post('api/accounts/:accountId/connections/:connectionId/resync')
+  @UseGuards(ApiTokenGuard)
+  async resync(
+    @Param('accountId') accountId: string,
+    @Param('connectionId') connectionId: string,
+    @Body() body: unknown,
+  ): Promise<ResyncReply> {
+    const channel = await this.requireChannelConnection(accountId, connectionId);
+    const request = parseRequest(resyncBodySchema, body ?? {});
+
+    return this.connectors.request(
+      channel,
+      'resync',
+      { accountId, connectionId, ...request },
+      LONG_REQUEST_MS,
+    );
+  }
+
+  /**
+   * Uploads a custom store orders CSV (text/csv body, or JSON `{csv, dryRun}`). The reply lists
+   * every error by row and column; orders are queued only when there is none.
+   */
+  @Post('api/accounts/:accountId/connections/:connectionId/orders.csv')
+  @UseGuards(ApiTokenGuard)
+  @HttpCode(200)
+  async uploadOrders(
+    @Param('accountId') accountId: string,
+    @Param('connectionId') connectionId: string,
+    @Query('dryRun') dryRunQuery: string | undefined,
+    @Req() request: Request,
+    @Body() body: unknown,
+  ): Promise<OrdersUploadReply> {
+    const channel = await this.requireChannelConnection(accountId, connectionId);
+    const upload = request.is('text/csv')
+      ? { csv: await readText(request, MAX_CSV_BYTES), dryRun: dryRunQuery === 'true' }
+      : parseRequest(csvUploadSchema, body ?? {});
+
+    return this.connectors.request(
+      channel,
+      'orders-upload',
+      { accountId, connectionId, ...upload },
+      LONG_REQUEST_MS,
+    );
+  }
+
+  private async requireChannelConnection(
+    accountId: string,
+    connectionId: string,
+  ): Promise<Channel> {
+    await this.requireAccount(accountId);
+    const connection = (await this.accounts.listConnections(accountId)).find(
+      (candidate) => candidate.connectionId === connectionId,
+    );
+
+    if (!connection || connection.kind === 'qbo') {
+      throw new NotFoundException(
+        `channel connection ${connectionId} not found in account ${accountId}`,
+      );
+    }
+
+    return connection.kind;
   }
 
   private redirectUri(): string {
