@@ -85,6 +85,7 @@ export async function startStack(
         QBO_CLIENT_SECRET,
         QBO_API_BASE_URL: sandbox.url,
         QBO_TOKEN_URL: `${sandbox.url}/oauth2/v1/tokens/bearer`,
+        QBO_REVOKE_URL: `${sandbox.url}/oauth2/v1/tokens/revoke`,
       },
     };
     const env = (service: ServiceName): NodeJS.ProcessEnv => ({

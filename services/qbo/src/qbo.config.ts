@@ -17,6 +17,27 @@ export const qboConfigSchema = baseConfigSchema
     /** Orders posted at once by one replica; QuickBooks allows 10 requests in flight per company. */
     QBO_CONCURRENCY: z.coerce.number().int().positive().max(10).default(10),
     QBO_REQUEST_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
+    /** Intuit's token revocation endpoint, called when a company is disconnected. */
+    QBO_REVOKE_URL: httpUrl.default('https://developer.api.intuit.com/v2/oauth2/tokens/revoke'),
+    /** Rate limits per realm shared by every replica; Intuit's production values by default. */
+    QBO_REQUESTS_PER_MINUTE: z.coerce.number().int().positive().default(500),
+    QBO_REQUESTS_PER_SECOND: z.coerce.number().int().positive().default(10),
+    QBO_MAX_IN_FLIGHT: z.coerce.number().int().positive().default(10),
+    QBO_BATCHES_PER_MINUTE: z.coerce.number().int().positive().default(40),
+    /** Share of each rate limit left unused (0 to 0.5) to absorb timer lateness and clock skew. */
+    QBO_RATE_HEADROOM: z.coerce.number().min(0).max(0.5).default(0.04),
+    /** Seconds every replica stops calling a realm after QuickBooks returns 429. */
+    QBO_THROTTLE_PAUSE_SECONDS: z.coerce.number().int().min(0).default(60),
+    /** Times a call rejected with 429 is repeated (with its requestid) before it fails. */
+    QBO_THROTTLE_RETRIES: z.coerce.number().int().min(0).default(5),
+    /** How long the batch client collects creates of one realm before sending, in milliseconds. */
+    QBO_BATCH_LINGER_MS: z.coerce.number().int().min(0).default(50),
+    /** Minutes between scheduled reloads of every company's lists. */
+    QBO_LISTS_REFRESH_MINUTES: z.coerce.number().int().positive().default(60),
+    /** Seconds between change data capture catch-up runs for each company. */
+    QBO_CDC_INTERVAL_SECONDS: z.coerce.number().int().positive().default(300),
+    /** The app's webhook verifier token from the Intuit developer portal; unset disables webhooks. */
+    QBO_WEBHOOK_VERIFIER_TOKEN: z.string().min(1).optional(),
   });
 
 export type QboConfig = z.infer<typeof qboConfigSchema>;

@@ -10,4 +10,6 @@ export const qboService: ServiceDefinition<typeof qboConfigSchema> = {
   nats: true,
   database: true,
   requestReply: true,
+  // QuickBooks webhooks are verified by an HMAC over the exact body bytes.
+  rawBodyRoutes: ['/webhooks/quickbooks'],
 };

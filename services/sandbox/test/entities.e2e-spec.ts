@@ -384,7 +384,7 @@ describe('QBO entities', () => {
     });
 
     it('rejects an unknown entity path', async () => {
-      const response = await api.post('/invoice', {}).expect(400);
+      const response = await api.post('/purchaseorder', {}).expect(400);
 
       expect(firstError(response.body).code).toBe('500');
     });

@@ -133,7 +133,7 @@ describe('QBO query endpoint', () => {
   });
 
   it('answers an unknown entity with 4001', async () => {
-    const response = await api.query('SELECT * FROM Invoice').expect(400);
+    const response = await api.query('SELECT * FROM PurchaseOrder').expect(400);
 
     expect(response.body.Fault.Error[0].code).toBe('4001');
   });

@@ -253,10 +253,18 @@ describe('QBO SalesReceipt', () => {
       .patch(`/__sandbox/realms/${realmId}/settings`)
       .send({ multiCurrencyEnabled: true })
       .expect(200);
+    // A QBO customer has one currency, so a euro receipt needs a euro customer.
+    const euroCustomer = await api
+      .post('/customer', { DisplayName: 'Bob Norman EUR', CurrencyRef: { value: 'EUR' } })
+      .expect(200);
     const response = await api
       .post(
         '/salesreceipt',
-        shopifySampleReceipt(seeded, { CurrencyRef: { value: 'EUR' }, ExchangeRate: 1.1 }),
+        shopifySampleReceipt(seeded, {
+          CustomerRef: { value: euroCustomer.body.Customer.Id },
+          CurrencyRef: { value: 'EUR' },
+          ExchangeRate: 1.1,
+        }),
       )
       .expect(200);
 

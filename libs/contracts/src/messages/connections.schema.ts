@@ -33,12 +33,18 @@ export const qboConnectionGetSchema = z.object({
 });
 export type QboConnectionGet = z.infer<typeof qboConnectionGetSchema>;
 
+/** Request: disconnect an account's QuickBooks Online company (revoke tokens, keep settings). */
+export const qboConnectionDisconnectSchema = z.object({
+  accountId: z.string().min(1),
+});
+export type QboConnectionDisconnect = z.infer<typeof qboConnectionDisconnectSchema>;
+
 /** Reply: a QuickBooks Online connection as other services may see it; tokens never leave qbo. */
 export const qboConnectionStatusSchema = z.object({
   accountId: z.string(),
   connectionId: z.string(),
   realmId: z.string(),
-  status: z.enum(['connected', 'reconnect_needed']),
+  status: z.enum(['connected', 'reconnect_needed', 'disconnected']),
   accessTokenExpiresAt: z.string(),
 });
 export type QboConnectionStatus = z.infer<typeof qboConnectionStatusSchema>;

@@ -1,12 +1,19 @@
 import { randomUUID } from 'node:crypto';
 
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { APP_CONFIG, AppLogger, MetricsService } from '@qbsync/platform';
 import { type Counter } from 'prom-client';
 
+import { QboRateGovernor } from '../governor/qbo-rate-governor';
 import { type QboConfig } from '../qbo.config';
 import { exchange, type HttpExchange } from './http-exchange';
-import { parseFaultBody, QboTransportError } from './qbo-api.errors';
+import { parseFaultBody, QboFaultError, QboTransportError } from './qbo-api.errors';
+
+/** Fault codes for a reference to a deleted (2500) or inactive (610) list entry. */
+const STALE_REFERENCE_CODES = new Set(['2500', '610']);
+
+/** Called when QuickBooks rejects a reference; the lists cache reloads the realm's lists. */
+export type StaleReferenceListener = (realmId: string, fault: QboFaultError) => void;
 
 export interface QboRequest {
   realmId: string;
@@ -20,16 +27,24 @@ export interface QboRequest {
   requestId?: string;
 }
 
-/** Thin HTTP client for the QuickBooks Online Accounting API v3 (JSON). */
+/**
+ * HTTP client for the QuickBooks Online Accounting API v3 (JSON). Every call runs through the rate
+ * governor shared by all replicas, and a call rejected with 429 pauses the realm and is repeated with
+ * the same URL (so the same `requestid`) up to QBO_THROTTLE_RETRIES times.
+ */
 @Injectable()
 export class QboApiClient {
   private readonly logger: AppLogger;
   private readonly requests: Counter<'method' | 'entity' | 'status'>;
+  private readonly staleReferenceListeners: StaleReferenceListener[] = [];
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: QboConfig,
     metrics: MetricsService,
     logger: AppLogger,
+    // Optional so that unit tests of posting code can run without NATS; the service module
+    // always provides it.
+    @Optional() private readonly governor?: QboRateGovernor,
   ) {
     this.logger = logger.child(QboApiClient.name);
     this.requests = metrics.counter('qbsync_qbo_requests_total', 'QuickBooks Online API requests', [
@@ -39,7 +54,70 @@ export class QboApiClient {
     ]);
   }
 
+  /** Registers a function called (without awaiting) for each 2500 or 610 fault. */
+  onStaleReference(listener: StaleReferenceListener): void {
+    this.staleReferenceListeners.push(listener);
+  }
+
   async request<T>(request: QboRequest): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.governed(request);
+      } catch (error) {
+        if (!isThrottled(error) || attempt >= this.config.QBO_THROTTLE_RETRIES) {
+          this.reportStaleReference(request.realmId, error);
+          throw error;
+        }
+
+        this.logger.warn('QuickBooks throttled a call; pausing the realm and repeating it', {
+          realmId: request.realmId,
+          path: request.path,
+          attempt: attempt + 1,
+        });
+        await this.pauseRealm(request.realmId);
+      }
+    }
+  }
+
+  private governed<T>(request: QboRequest): Promise<T> {
+    if (!this.governor) {
+      return this.send<T>(request);
+    }
+
+    const kind = request.path === 'batch' ? 'batch' : 'request';
+
+    return this.governor.run(request.realmId, kind, () => this.send<T>(request));
+  }
+
+  private async pauseRealm(realmId: string): Promise<void> {
+    const pauseMs = this.config.QBO_THROTTLE_PAUSE_SECONDS * 1000;
+
+    if (this.governor) {
+      await this.governor.pause(realmId, pauseMs, 'throttled');
+    } else {
+      await new Promise((resolve) => setTimeout(resolve, pauseMs));
+    }
+  }
+
+  /**
+   * Tells the stale-reference listeners about a fault with code 2500 or 610. Faults of batch items
+   * reach the batch client without being thrown here, so it calls this for each of them.
+   */
+  reportStaleReference(realmId: string, error: unknown): void {
+    if (!(error instanceof QboFaultError)) {
+      return;
+    }
+
+    if (!error.errors.some((entry) => STALE_REFERENCE_CODES.has(entry.code))) {
+      return;
+    }
+
+    for (const listener of this.staleReferenceListeners) {
+      listener(realmId, error);
+    }
+  }
+
+  private async send<T>(request: QboRequest): Promise<T> {
     const url = this.buildUrl(request);
     const entity = request.path.split('/')[0] ?? 'unknown';
     let response: HttpExchange;
@@ -120,6 +198,15 @@ export class QboApiClient {
     return url.toString();
   }
 }
+
+function isThrottled(error: unknown): boolean {
+  return (
+    error instanceof QboFaultError && (error.httpStatus === 429 || error.code === THROTTLE_CODE)
+  );
+}
+
+/** Fault 3001 ThrottleExceeded, sent with HTTP 429. */
+const THROTTLE_CODE = '3001';
 
 /** Quotes a value for the QuickBooks query language: single quotes, with `'` and `\` escaped. */
 export function quoteQueryValue(value: string): string {

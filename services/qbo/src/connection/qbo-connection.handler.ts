@@ -3,12 +3,14 @@ import { MessagePattern, Payload, RpcException } from '@nestjs/microservices';
 import {
   parseMessage,
   qboConnectionAuthorizeSchema,
+  qboConnectionDisconnectSchema,
   qboConnectionGetSchema,
   type QboConnectionStatus,
   Subjects,
 } from '@qbsync/contracts';
 import { AppLogger } from '@qbsync/platform';
 
+import { CompanyListsService } from '../lists/company-lists.service';
 import { type QboConnection, QboConnectionRepository } from './qbo-connection.repository';
 import { QboTokenService } from './qbo-token.service';
 
@@ -20,6 +22,7 @@ export class QboConnectionHandler {
   constructor(
     private readonly connections: QboConnectionRepository,
     private readonly tokens: QboTokenService,
+    private readonly lists: CompanyListsService,
     logger: AppLogger,
   ) {
     this.logger = logger.child(QboConnectionHandler.name);
@@ -57,6 +60,7 @@ export class QboConnectionHandler {
       accountId: request.accountId,
       realmId: request.realmId,
     });
+    await this.loadLists(request.accountId, request.realmId);
 
     return toStatus({ ...connection, status: 'connected' });
   }
@@ -72,6 +76,43 @@ export class QboConnectionHandler {
     const connection = await this.connections.findByAccountId(parsed.value.accountId);
 
     return connection ? toStatus(connection) : null;
+  }
+
+  /** Revokes the company's tokens at Intuit and erases them; the connection's settings stay. */
+  @MessagePattern(Subjects.QboConnectionDisconnect)
+  async disconnect(@Payload() payload: unknown): Promise<QboConnectionStatus | null> {
+    const parsed = parseMessage(qboConnectionDisconnectSchema, payload);
+
+    if (!parsed.ok) {
+      throw new RpcException({ code: 'invalid_request', message: parsed.error });
+    }
+
+    const connection = await this.tokens.disconnect(parsed.value.accountId);
+
+    if (connection) {
+      this.logger.info('QuickBooks Online company disconnected', {
+        accountId: connection.accountId,
+        realmId: connection.realmId,
+      });
+    }
+
+    return connection ? toStatus(connection) : null;
+  }
+
+  /**
+   * Loads the company's lists, which also proves the new tokens work. A failure is logged and does
+   * not undo the connection: the lists load again on first use and on schedule.
+   */
+  private async loadLists(accountId: string, realmId: string): Promise<void> {
+    try {
+      await this.lists.reload(accountId, 'connected');
+    } catch (error) {
+      this.logger.warn('Connected, but the QuickBooks company lists did not load', {
+        accountId,
+        realmId,
+        reason: (error as Error).message,
+      });
+    }
   }
 }
 

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { APP_CONFIG, MONGOOSE_CONNECTION, SecretBox } from '@qbsync/platform';
+import { APP_CONFIG, AppLogger, MONGOOSE_CONNECTION, SecretBox } from '@qbsync/platform';
 import { type Connection, type Model } from 'mongoose';
 
 import { type QboConfig } from '../qbo.config';
@@ -34,10 +34,14 @@ export class QboConnectionRepository {
   private readonly secretBox: SecretBox;
   private readonly cache = new Map<string, { connection: QboConnection; expiresAt: number }>();
 
+  private readonly logger: AppLogger;
+
   constructor(
     @Inject(MONGOOSE_CONNECTION) database: Connection,
     @Inject(APP_CONFIG) config: QboConfig,
+    logger: AppLogger,
   ) {
+    this.logger = logger.child(QboConnectionRepository.name);
     this.model = database.model<QboConnectionDocument>(QBO_CONNECTION_MODEL, qboConnectionSchema);
     this.secretBox = new SecretBox(config.ENCRYPTION_KEY);
   }
@@ -62,6 +66,43 @@ export class QboConnectionRepository {
     }
 
     return connection;
+  }
+
+  /** Connections of a realm (one company may be connected to several accounts). */
+  async findByRealmId(realmId: string): Promise<QboConnection[]> {
+    const documents = await this.model
+      .find({ realmId, status: 'connected' })
+      .lean<QboConnectionDocument[]>()
+      .exec();
+
+    return this.decryptReadable(documents);
+  }
+
+  /** Lists every connection whose tokens work, for scheduled jobs that visit each company. */
+  async listConnected(): Promise<QboConnection[]> {
+    const documents = await this.model
+      .find({ status: 'connected' })
+      .lean<QboConnectionDocument[]>()
+      .exec();
+
+    return this.decryptReadable(documents);
+  }
+
+  /** Erases the tokens and marks the connection disconnected; settings stay for a reconnect. */
+  async markDisconnected(accountId: string): Promise<void> {
+    this.cache.delete(accountId);
+    await this.model.updateOne(
+      { accountId },
+      {
+        $set: {
+          status: 'disconnected',
+          encryptedAccessToken: '',
+          encryptedRefreshToken: '',
+          accessTokenExpiresAt: new Date(0),
+          updatedAt: new Date(),
+        },
+      },
+    );
   }
 
   async upsert(connection: Omit<QboConnection, 'status'>): Promise<void> {
@@ -112,6 +153,28 @@ export class QboConnectionRepository {
     };
   }
 
+  /**
+   * Decrypts each document and leaves out those whose tokens do not decrypt with ENCRYPTION_KEY
+   * (stored under another key), so one unusable connection does not stop a job for every company.
+   */
+  private decryptReadable(documents: QboConnectionDocument[]): QboConnection[] {
+    const connections: QboConnection[] = [];
+
+    for (const document of documents) {
+      try {
+        connections.push(this.decrypt(document));
+      } catch (error) {
+        this.logger.warn('Skipped a QuickBooks connection whose tokens do not decrypt', {
+          accountId: document.accountId,
+          realmId: document.realmId,
+          reason: (error as Error).message,
+        });
+      }
+    }
+
+    return connections;
+  }
+
   private decrypt(document: QboConnectionDocument): QboConnection {
     return {
       accountId: document.accountId,
@@ -119,10 +182,14 @@ export class QboConnectionRepository {
       realmId: document.realmId,
       status: document.status,
       missingItemAction: document.missingItemAction ?? 'create',
-      accessToken: this.secretBox.decrypt(document.encryptedAccessToken),
-      refreshToken: this.secretBox.decrypt(document.encryptedRefreshToken),
+      accessToken: decryptOptional(this.secretBox, document.encryptedAccessToken),
+      refreshToken: decryptOptional(this.secretBox, document.encryptedRefreshToken),
       accessTokenExpiresAt: new Date(document.accessTokenExpiresAt),
       refreshTokenExpiresAt: new Date(document.refreshTokenExpiresAt),
     };
   }
+}
+
+function decryptOptional(secretBox: SecretBox, encrypted: string | undefined): string {
+  return encrypted ? secretBox.decrypt(encrypted) : '';
 }

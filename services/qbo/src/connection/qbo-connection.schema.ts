@@ -8,7 +8,8 @@ export interface QboConnectionDocument {
   accountId: string;
   connectionId: string;
   realmId: string;
-  status: 'connected' | 'reconnect_needed';
+  /** `disconnected`: the user disconnected and the tokens were revoked and erased. */
+  status: 'connected' | 'reconnect_needed' | 'disconnected';
   encryptedAccessToken: string;
   encryptedRefreshToken: string;
   accessTokenExpiresAt: Date;
@@ -24,9 +25,14 @@ export const qboConnectionSchema = new Schema<QboConnectionDocument>(
     accountId: { type: String, required: true },
     connectionId: { type: String, required: true },
     realmId: { type: String, required: true },
-    status: { type: String, required: true, enum: ['connected', 'reconnect_needed'] },
-    encryptedAccessToken: { type: String, required: true },
-    encryptedRefreshToken: { type: String, required: true },
+    status: {
+      type: String,
+      required: true,
+      enum: ['connected', 'reconnect_needed', 'disconnected'],
+    },
+    // Empty after a disconnect, which erases the tokens but keeps the company's settings.
+    encryptedAccessToken: { type: String, default: '' },
+    encryptedRefreshToken: { type: String, default: '' },
     accessTokenExpiresAt: { type: Date, required: true },
     refreshTokenExpiresAt: { type: Date, required: true },
     missingItemAction: {
@@ -40,3 +46,4 @@ export const qboConnectionSchema = new Schema<QboConnectionDocument>(
   { collection: 'qbo_connections', versionKey: false },
 );
 qboConnectionSchema.index({ accountId: 1 }, { unique: true });
+qboConnectionSchema.index({ realmId: 1 });

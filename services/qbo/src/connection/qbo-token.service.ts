@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 
-import { Inject, Injectable } from '@nestjs/common';
-import { APP_CONFIG, AppLogger } from '@qbsync/platform';
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import { APP_CONFIG, AppLogger, SyncEventPublisher } from '@qbsync/platform';
 
 import { ExclusiveClaimRepository } from '../common/exclusive-claim.repository';
 import { type QboConfig } from '../qbo.config';
@@ -49,6 +49,8 @@ export class QboTokenService {
     private readonly claims: ExclusiveClaimRepository,
     @Inject(APP_CONFIG) private readonly config: QboConfig,
     logger: AppLogger,
+    // Optional so that token tests can run without NATS; the service module always provides it.
+    @Optional() private readonly syncEvents?: SyncEventPublisher,
   ) {
     this.logger = logger.child(QboTokenService.name);
   }
@@ -133,12 +135,110 @@ export class QboTokenService {
           accountId,
           realmId: connection.realmId,
         });
+        await this.recordReconnectNeeded(connection, lockId);
         throw new QboReconnectNeededError(accountId);
       }
 
       await this.claims.release(lockId);
       throw error;
     }
+  }
+
+  /**
+   * Writes one sync-log entry for the dead refresh token. The event id names the token, so replicas
+   * and retries that meet the same invalid_grant add no second entry. Only the replica holding the
+   * refresh lock gets here, and later refreshes stop at `reconnect_needed` without a token request.
+   */
+  private async recordReconnectNeeded(connection: QboConnection, lockId: string): Promise<void> {
+    if (!this.syncEvents) {
+      return;
+    }
+
+    const tokenHash = lockId.split('|')[2];
+
+    try {
+      await this.syncEvents.publish({
+        eventId: `qbo-reconnect-needed|${connection.accountId}|${tokenHash}`,
+        accountId: connection.accountId,
+        connectionId: connection.connectionId,
+        // NOTE: the sync event contract requires a channel, and a QuickBooks connection has none;
+        // `custom` is used until the contract makes the channel optional for connection events.
+        channel: 'custom',
+        entity: 'connection',
+        entityId: connection.connectionId,
+        stage: 'qbo',
+        status: 'failed',
+        realmId: connection.realmId,
+        message:
+          'QuickBooks Online rejected the refresh token (invalid_grant): the connection was revoked ' +
+          'or expired, so postings are held',
+        fix: 'Reconnect QuickBooks Online as a primary or company admin; held postings resume after that',
+      });
+    } catch (error) {
+      this.logger.error('Could not record the reconnect-needed sync event', error, {
+        accountId: connection.accountId,
+      });
+    }
+  }
+
+  /**
+   * Revokes the connection's refresh token at Intuit (which also ends its access tokens) and
+   * erases the stored tokens. A revoke Intuit rejects is logged and the tokens are erased anyway:
+   * the user asked to disconnect, and an erased token can no longer be used from here.
+   */
+  async disconnect(accountId: string): Promise<QboConnection | null> {
+    const connection = await this.connections.findByAccountId(accountId, true);
+
+    if (!connection) {
+      return null;
+    }
+
+    const token = connection.refreshToken || connection.accessToken;
+
+    if (token) {
+      try {
+        await this.revoke(token);
+        this.logger.info('Revoked QuickBooks Online tokens', {
+          accountId,
+          realmId: connection.realmId,
+        });
+      } catch (error) {
+        this.logger.warn('QuickBooks Online did not revoke the tokens; erasing them anyway', {
+          accountId,
+          realmId: connection.realmId,
+          reason: (error as Error).message,
+        });
+      }
+    }
+
+    await this.connections.markDisconnected(accountId);
+
+    return { ...connection, status: 'disconnected', accessToken: '', refreshToken: '' };
+  }
+
+  private async revoke(token: string): Promise<void> {
+    const response = await fetch(this.config.QBO_REVOKE_URL, {
+      method: 'POST',
+      headers: {
+        Authorization: `Basic ${this.clientCredentials()}`,
+        'Content-Type': 'application/json',
+        Accept: 'application/json',
+      },
+      body: JSON.stringify({ token }),
+      signal: AbortSignal.timeout(this.config.QBO_REQUEST_TIMEOUT_MS),
+    });
+
+    if (!response.ok) {
+      throw new Error(
+        `QuickBooks revoke endpoint returned HTTP ${response.status}: ${(await response.text()).slice(0, 200)}`,
+      );
+    }
+  }
+
+  private clientCredentials(): string {
+    return Buffer.from(`${this.config.QBO_CLIENT_ID}:${this.config.QBO_CLIENT_SECRET}`).toString(
+      'base64',
+    );
   }
 
   private async requireConnection(accountId: string): Promise<QboConnection> {
@@ -148,7 +248,7 @@ export class QboTokenService {
       throw new Error(`Account ${accountId} has no QuickBooks Online connection`);
     }
 
-    if (connection.status === 'reconnect_needed') {
+    if (connection.status !== 'connected') {
       throw new QboReconnectNeededError(accountId);
     }
 
@@ -156,9 +256,7 @@ export class QboTokenService {
   }
 
   private async requestTokens(form: Record<string, string>): Promise<QboTokens> {
-    const credentials = Buffer.from(
-      `${this.config.QBO_CLIENT_ID}:${this.config.QBO_CLIENT_SECRET}`,
-    ).toString('base64');
+    const credentials = this.clientCredentials();
     const response = await fetch(this.config.QBO_TOKEN_URL, {
       method: 'POST',
       headers: {

@@ -7,7 +7,7 @@ describe('customerDisplayName', () => {
   });
 
   it('appends a foreign currency code', () => {
-    expect(customerDisplayName('Bob Norman', 'EUR', 'USD')).toBe('Bob Norman - EUR');
+    expect(customerDisplayName('Bob Norman', 'EUR', 'USD')).toBe('Bob Norman EUR');
   });
 
   it('cleans the name like any QuickBooks name', () => {
@@ -29,7 +29,7 @@ describe('customerDisplayName', () => {
   it('keeps the currency suffix of a cut name', () => {
     const name = customerDisplayName('a'.repeat(600), 'EUR', 'USD');
 
-    expect(name.endsWith('a - EUR')).toBe(true);
+    expect(name.endsWith('a EUR')).toBe(true);
   });
 
   it('gives different names per currency', () => {

@@ -1,7 +1,8 @@
 import { Schema } from 'mongoose';
 
 /** Kinds of QuickBooks list entries the service matches orders against. */
-export type EntityKind = 'customer' | 'item' | 'account';
+export type EntityKind =
+  'customer' | 'item' | 'account' | 'class' | 'department' | 'tax_code' | 'payment_method';
 
 /**
  * A QuickBooks list entry this service found or created, keyed by the normalised name it was
@@ -21,7 +22,11 @@ export const ENTITY_REFERENCE_MODEL = 'QboEntityReference';
 export const entityReferenceSchema = new Schema<EntityReferenceDocument>(
   {
     realmId: { type: String, required: true },
-    kind: { type: String, required: true, enum: ['customer', 'item', 'account'] },
+    kind: {
+      type: String,
+      required: true,
+      enum: ['customer', 'item', 'account', 'class', 'department', 'tax_code', 'payment_method'],
+    },
     key: { type: String, required: true },
     qboId: { type: String, required: true },
     name: { type: String, required: true },

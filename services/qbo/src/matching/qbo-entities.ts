@@ -13,6 +13,8 @@ export interface QboCustomer {
 export interface QboItem {
   Id: string;
   Name: string;
+  FullyQualifiedName?: string;
+  Sku?: string;
   Type?: string;
   Active?: boolean;
 }
@@ -25,6 +27,12 @@ export interface QboAccount {
 
 export interface QboPreferences {
   CurrencyPrefs?: { HomeCurrency?: QboRef; MultiCurrencyEnabled?: boolean };
+  TaxPrefs?: { PartnerTaxEnabled?: boolean; UsingSalesTax?: boolean };
+}
+
+export interface QboCompanyInfo {
+  CompanyName?: string;
+  Country?: string;
 }
 
 export interface QboSalesReceipt {
@@ -32,6 +40,12 @@ export interface QboSalesReceipt {
   SyncToken: string;
   DocNumber?: string;
   TotalAmt: number;
+  /** Total in the home currency, on documents in another currency. */
+  HomeTotalAmt?: number;
+  Balance?: number;
   PrivateNote?: string;
   CurrencyRef?: QboRef;
 }
+
+/** Any QuickBooks transaction this service creates: the fields it reads back. */
+export type QboTransaction = QboSalesReceipt;

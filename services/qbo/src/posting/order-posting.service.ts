@@ -1,27 +1,74 @@
 import { Injectable } from '@nestjs/common';
 import { AccountingError, buildSalesReceiptPlan, type PostingPlan } from '@qbsync/accounting';
-import { minorToDecimal, type OrderReady } from '@qbsync/contracts';
+import {
+  decimalToMinor,
+  minorToDecimal,
+  minorUnitExponent,
+  type OrderReady,
+  type Payment,
+  type QboPostingSettings,
+} from '@qbsync/contracts';
 import { AppLogger, type LogFields, SyncEventPublisher } from '@qbsync/platform';
 
 import { QboApiClient } from '../api/qbo-api.client';
-import { QboFaultError, QboTransportError } from '../api/qbo-api.errors';
 import { QboConnectionRepository } from '../connection/qbo-connection.repository';
-import { QboReconnectNeededError, QboTokenService } from '../connection/qbo-token.service';
+import { QboTokenService } from '../connection/qbo-token.service';
+import { CompanySettingsService } from '../matching/company-settings.service';
 import { QboSession } from '../matching/qbo-session';
+import { EffectiveSettingsService } from '../settings/effective-settings.service';
+import { DocumentReferencesService } from './document-references.service';
+import { DocumentWriter } from './document-writer';
+import { OrderArchiveRepository } from './order-archive.repository';
+import { describeFailure, isTransient } from './posting-failures';
 import { type LedgerKey, PostingLedgerRepository } from './posting-ledger.repository';
 import { PostingError, PostingErrorCode } from './posting.errors';
-import { fixForFault } from './qbo-fault-fixes';
-import { type PostedDocument, SalesReceiptPoster } from './sales-receipt.poster';
+import { buildPaymentBody, buildSalesDocumentBody } from './qbo-document.body';
+import { summaryDayOf } from './summary/summary-day';
+import { SummaryOrderRepository } from './summary/summary-order.repository';
+import { type PerOrderMode, resolveTransactionMode, SALE_DOCUMENTS } from './transaction-mode';
 
 /** A pending claim older than this belongs to a replica that stopped mid-post. */
 const STALE_CLAIM_MILLISECONDS = 90_000;
+/** QuickBooks Online's maximum PaymentRefNum length. */
+const MAX_PAYMENT_REFERENCE_LENGTH = 21;
+/** Tender kinds that moved money; authorisations have not, and failures never did. */
+const PAID_KINDS = new Set<Payment['kind']>(['sale', 'capture', 'gift_card', 'other']);
 
 export type PostingOutcome = 'done' | 'retry';
 
+/** Subject of a sync event that is not the order itself, such as a refund of it. */
+export interface EventSubject {
+  entity: 'refund';
+  entityId: string;
+  channelTotal: number;
+}
+
+/** A document this service created, as QuickBooks returned it. */
+export interface PostedDocument {
+  id: string;
+  docNumber?: string;
+  /** TotalAmt as QuickBooks computed it, in minor units. */
+  total: number;
+  /** HomeTotalAmt for a document in another currency, in home-currency minor units. */
+  homeTotal?: number;
+  homeCurrency?: string;
+  /** Things the user should know although the document posted. */
+  warnings: string[];
+}
+
+/** The result of one ledger-guarded posting. */
+export type LedgerRun =
+  | { status: 'posted'; documentId: string; total: number }
+  | { status: 'already_posted'; documentId?: string; total?: number }
+  | { status: 'busy' }
+  | { status: 'retry' }
+  | { status: 'failed' };
+
 /**
- * Posts one ready order to QuickBooks Online exactly once. It claims the order in the posting
- * ledger, builds the sales receipt from the posting plan and posts it with a stable `requestid`.
- * The outcome goes to the ledger and the sync activity log.
+ * Posts one ready order to QuickBooks Online exactly once, as the document its transaction mode
+ * names (sales receipt, invoice, invoice plus one payment per tender, estimate). Each document is
+ * claimed in the posting ledger before it is written, and every outcome goes to the ledger and
+ * the sync activity log.
  */
 @Injectable()
 export class OrderPostingService {
@@ -32,7 +79,12 @@ export class OrderPostingService {
     private readonly connections: QboConnectionRepository,
     private readonly tokens: QboTokenService,
     private readonly client: QboApiClient,
-    private readonly poster: SalesReceiptPoster,
+    private readonly settings: EffectiveSettingsService,
+    private readonly archive: OrderArchiveRepository,
+    private readonly summaries: SummaryOrderRepository,
+    private readonly referencesService: DocumentReferencesService,
+    private readonly company: CompanySettingsService,
+    private readonly writer: DocumentWriter,
     private readonly syncEvents: SyncEventPublisher,
     logger: AppLogger,
   ) {
@@ -41,66 +93,109 @@ export class OrderPostingService {
 
   /** `lastAttempt`: no redelivery follows, so a transient failure is recorded as a failure. */
   async post(ready: OrderReady, lastAttempt: boolean): Promise<PostingOutcome> {
-    const { order } = ready;
-    const key: LedgerKey = {
-      accountId: order.accountId,
-      channel: order.channel,
-      channelOrderId: order.channelOrderId,
-      documentKind: ready.documentKind,
-    };
-    const plan = await this.buildPlan(ready);
+    const settings = await this.settings.get(ready.order.accountId);
+
+    await this.archive.save(ready);
+    const decision = resolveTransactionMode(ready, settings);
+
+    if (decision.kind === 'summary') {
+      return this.queueForSummary(ready, settings);
+    }
+
+    if (decision.kind === 'skip') {
+      await this.recordOutcome(ready, 'skipped', `Not posted: ${decision.reason}`, {
+        eventSuffix: `skipped:${ready.order.updatedAt}`,
+        documentKind: ready.documentKind,
+      });
+
+      return 'done';
+    }
+
+    const plan = await this.buildPlan(ready, settings);
 
     if (!plan) {
       return 'done';
     }
 
-    const claim = await this.ledger.claim(
-      key,
-      this.client.newRequestId(),
-      STALE_CLAIM_MILLISECONDS,
-    );
+    const sale = await this.postSale(ready, plan, decision.mode, settings, lastAttempt);
 
-    if (claim.outcome === 'already_posted') {
-      await this.recordSkipped(ready, claim.entry.documentId);
-
-      return 'done';
-    }
-
-    if (claim.outcome === 'busy') {
+    if (sale.status === 'busy' || sale.status === 'retry') {
       return 'retry';
     }
 
-    try {
-      const session = await this.openSession(order.accountId);
-      const posted = await this.poster.post(
-        session,
-        ready,
-        plan,
-        claim.entry.requestId,
-        claim.mayHaveLanded,
-      );
-
-      await this.ledger.markPosted(
-        key,
-        {
-          realmId: session.realmId,
-          documentId: posted.id,
-          docNumber: posted.docNumber,
-          documentTotal: posted.total,
-        },
-        claim.entry.attempts,
-      );
-      await this.recordPosted(ready, plan, posted, session.realmId, claim.entry.attempts);
-
+    if (decision.mode !== 'invoice_with_payment' || sale.status === 'failed' || !sale.documentId) {
       return 'done';
-    } catch (error) {
-      return this.handleFailure(ready, key, error, lastAttempt, claim.entry.attempts);
     }
+
+    return this.postPayments(ready, plan, settings, sale.documentId, lastAttempt);
   }
 
-  private async buildPlan(ready: OrderReady): Promise<PostingPlan | undefined> {
+  /** Returns whether the order's sale document is posted, and its id, from the ledger alone. */
+  async findPostedSale(
+    ready: OrderReady,
+  ): Promise<{ documentKind: string; documentId?: string } | undefined> {
+    for (const documentKind of ['sales_receipt', 'invoice', 'estimate']) {
+      // An order posted only within a daily summary has no entry of its own here.
+      const entry = await this.ledger.findByKey(this.saleKey(ready, documentKind));
+
+      if (entry?.state === 'posted') {
+        return { documentKind, documentId: entry.documentId };
+      }
+    }
+
+    return undefined;
+  }
+
+  private async queueForSummary(
+    ready: OrderReady,
+    settings: QboPostingSettings,
+  ): Promise<PostingOutcome> {
+    const { order } = ready;
+    const day = summaryDayOf(
+      order.processedAt ?? order.createdAt,
+      settings.timeZone,
+      settings.summaryCutOff,
+    );
+    const queued = await this.summaries.enqueue(ready, day);
+    const message =
+      queued === 'queued'
+        ? `Queued for the summary sales receipt of ${day}; it posts after the ${settings.summaryCutOff} cut-off`
+        : `Already in the summary sales receipt of ${day}; this delivery changed nothing in QuickBooks`;
+
+    await this.recordOutcome(ready, queued === 'queued' ? 'received' : 'skipped', message, {
+      eventSuffix: `summary-queued:${order.updatedAt}`,
+      documentKind: 'summary_sales_receipt',
+    });
+
+    return 'done';
+  }
+
+  /** Returns whether a payment of the order posted, so a refund has money to give back. */
+  async hasPostedPayment(ready: OrderReady): Promise<boolean> {
+    for (const [index, tender] of paidTenders(ready).entries()) {
+      const sequence = tender.transactionId ?? `${tender.gateway}-${index + 1}`;
+      const entry = await this.ledger.findByKey({ ...this.saleKey(ready, 'payment'), sequence });
+
+      if (entry?.state === 'posted') {
+        return true;
+      }
+    }
+
+    return false;
+  }
+
+  private async buildPlan(
+    ready: OrderReady,
+    settings: QboPostingSettings,
+  ): Promise<PostingPlan | undefined> {
     try {
-      return buildSalesReceiptPlan(ready.order);
+      return buildSalesReceiptPlan(ready.order, {
+        docNumberPrefix: settings.docNumberPrefix,
+        shippingItemName: ready.overrides?.shippingItem ?? settings.shippingItem,
+        adjustmentItemName: settings.adjustmentItem,
+        discountPosting: settings.discountPosting,
+        timeZone: settings.timeZone,
+      });
     } catch (error) {
       if (!(error instanceof AccountingError)) {
         throw error;
@@ -108,6 +203,7 @@ export class OrderPostingService {
 
       await this.recordOutcome(ready, 'rejected', error.message, {
         eventSuffix: 'rejected',
+        documentKind: ready.documentKind,
         fix: 'Check the order in the channel: its lines, discounts, shipping and tax must add up to its total. Correct it there and it re-syncs.',
       });
 
@@ -115,58 +211,134 @@ export class OrderPostingService {
     }
   }
 
-  private async openSession(accountId: string): Promise<QboSession> {
-    const connection = await this.connections.findByAccountId(accountId);
+  private saleKey(ready: OrderReady, documentKind: string): LedgerKey {
+    return {
+      accountId: ready.order.accountId,
+      channel: ready.order.channel,
+      channelOrderId: ready.order.channelOrderId,
+      documentKind,
+    };
+  }
 
-    if (!connection) {
-      throw new PostingError(
-        'The account has no QuickBooks Online company connected',
-        'Connect a QuickBooks Online company to the account, then save the order again in the channel to re-sync it',
-        PostingErrorCode.NotConnected,
+  private async postSale(
+    ready: OrderReady,
+    plan: PostingPlan,
+    mode: PerOrderMode,
+    settings: QboPostingSettings,
+    lastAttempt: boolean,
+  ): Promise<LedgerRun> {
+    const document = SALE_DOCUMENTS[mode];
+    const key = this.saleKey(ready, document.kind);
+
+    return this.runOnce(
+      ready,
+      key,
+      document.label,
+      lastAttempt,
+      async (session, claim) => {
+        const warnings: string[] = [];
+        const header = this.saleHeader(ready, plan, settings, warnings);
+        const build = async (): Promise<Record<string, unknown>> => {
+          const references = await this.referencesService.resolve(
+            session,
+            {
+              order: ready.order,
+              settings,
+              overrides: ready.overrides,
+              customer: plan.customer,
+              currency: plan.currency,
+              txnDate: header.txnDate,
+              lines: plan.lines,
+              needsGiftCardItem: document.entity === 'SalesReceipt' && plan.giftCardTotal > 0,
+            },
+            warnings,
+          );
+
+          if (document.entity === 'SalesReceipt') {
+            references.depositAccountId = await this.company.findAccountId(
+              session,
+              depositAccountName(ready, settings),
+            );
+            references.paymentMethodId = await this.findPaymentMethodId(
+              session,
+              ready,
+              settings,
+              paidTenders(ready)[0]?.gateway,
+            );
+          }
+
+          const arAccount = ready.overrides?.arAccount ?? settings.arAccount;
+
+          if (document.entity === 'Invoice' && arAccount) {
+            references.arAccountId = await this.company.findAccountId(session, arAccount);
+          }
+
+          return buildSalesDocumentBody(document.entity, plan, references, header);
+        };
+        const created = await this.writer.create(session, document.entity, build, claim.requestId, {
+          mayHaveLanded: claim.mayHaveLanded,
+          note: `${ready.order.channel} order ${ready.order.channelOrderId}`,
+          docNumber: header.docNumber,
+          txnDate: header.txnDate,
+        });
+
+        const { homeCurrency } = await this.company.get(session);
+
+        return {
+          id: created.Id,
+          docNumber: created.DocNumber,
+          total: decimalToMinor(String(created.TotalAmt), plan.currency),
+          homeTotal:
+            created.HomeTotalAmt === undefined
+              ? undefined
+              : decimalToMinor(String(created.HomeTotalAmt), homeCurrency),
+          homeCurrency,
+          warnings,
+        };
+      },
+      (posted) => this.describeSale(ready, plan, document.entity, posted),
+    );
+  }
+
+  private saleHeader(
+    ready: OrderReady,
+    plan: PostingPlan,
+    settings: QboPostingSettings,
+    warnings: string[],
+  ): { docNumber?: string; txnDate: string; privateNote: string; dueDate?: string } {
+    let docNumber: string | undefined = plan.docNumber;
+
+    if (settings.useNextQuickBooksNumber) {
+      docNumber = undefined;
+    } else if (plan.docNumberTruncated) {
+      // A cut number could name another order's document, so QuickBooks numbers it instead.
+      docNumber = undefined;
+      warnings.push(
+        `the order number ${settings.docNumberPrefix}${ready.order.orderNumber.replace(/^#/, '')} is longer than QuickBooks' 21 characters, so QuickBooks assigned its next number; the memo names the order`,
       );
     }
 
-    const fresh = await this.tokens.getFreshConnection(connection);
+    const memo = ready.overrides?.memo;
 
-    return new QboSession(fresh, this.client, this.tokens);
+    return {
+      docNumber,
+      txnDate: ready.overrides?.transactionDate ?? plan.txnDate,
+      privateNote: memo ? `${plan.privateNote}; ${memo}`.slice(0, 4000) : plan.privateNote,
+      dueDate: ready.overrides?.dueDate,
+    };
   }
 
-  private async handleFailure(
-    ready: OrderReady,
-    key: LedgerKey,
-    error: unknown,
-    lastAttempt: boolean,
-    attempt: number,
-  ): Promise<PostingOutcome> {
-    if (isTransient(error) && !lastAttempt) {
-      await this.ledger.release(key, (error as Error).message);
-      this.logger.warn('QuickBooks did not complete the posting; it will be retried', {
-        ...this.fields(ready),
-        reason: (error as Error).message,
-      });
-
-      return 'retry';
-    }
-
-    const { message, fix } = describeFailure(error);
-
-    await this.ledger.markFailed(key, message, attempt);
-    await this.recordOutcome(ready, 'failed', message, { eventSuffix: `failed:${attempt}`, fix });
-
-    return 'done';
-  }
-
-  private async recordPosted(
+  private describeSale(
     ready: OrderReady,
     plan: PostingPlan,
+    entity: string,
     posted: PostedDocument,
-    realmId: string,
-    attempt: number,
-  ): Promise<void> {
-    const { order } = ready;
-    // A gift-card redemption is posted as a negative line, so QuickBooks' total is what the buyer
-    // paid by other means: the channel total less the gift cards.
-    const expectedTotal = plan.channelTotal - plan.giftCardTotal;
+  ): { message: string; matches: boolean } {
+    const label = entity === 'SalesReceipt' ? 'sales receipt' : entity.toLowerCase();
+    // A sales receipt posts a gift-card redemption as a negative line, so its total is what the
+    // buyer paid by other means. An invoice or estimate carries the whole order.
+    const expectedTotal =
+      entity === 'SalesReceipt' ? plan.channelTotal - plan.giftCardTotal : plan.channelTotal;
     const matches = posted.total === expectedTotal;
     const notes = [...posted.warnings];
 
@@ -182,53 +354,316 @@ export class OrderPostingService {
       );
     }
 
-    const message = `Posted as sales receipt ${posted.docNumber ?? posted.id}${notes.length ? `; ${notes.join('; ')}` : ''}`;
+    if (posted.homeTotal !== undefined && posted.homeCurrency && ready.order.exchangeRate) {
+      const expectedHome = expectedHomeTotal(
+        posted.total,
+        plan.currency,
+        ready.order.exchangeRate,
+        posted.homeCurrency,
+      );
 
-    await this.recordOutcome(ready, 'posted', message, {
-      eventSuffix: `posted:${attempt}`,
-      documentId: posted.id,
-      documentNumber: posted.docNumber,
-      documentTotal: posted.total,
-      realmId,
-    });
-    if (!matches) {
-      this.logger.warn('Posted document total differs from the channel total', {
-        ...this.fields(ready),
-        orderNumber: order.orderNumber,
+      // One home minor unit of difference is QuickBooks rounding the product its own way.
+      if (Math.abs(expectedHome - posted.homeTotal) > 1) {
+        notes.push(
+          `the home-currency total ${minorToDecimal(posted.homeTotal, posted.homeCurrency)} is not the total at the channel's rate ${ready.order.exchangeRate} (${minorToDecimal(expectedHome, posted.homeCurrency)})`,
+        );
+      }
+    }
+
+    return {
+      message: `Posted as ${label} ${posted.docNumber ?? posted.id}${notes.length ? `; ${notes.join('; ')}` : ''}`,
+      matches,
+    };
+  }
+
+  /**
+   * Posts one Payment per tender against the invoice, each under its own ledger key (the
+   * transaction id), so two tenders of equal date and amount both post and a redelivery posts
+   * neither twice. Tenders beyond the invoice's total stay unposted.
+   */
+  private async postPayments(
+    ready: OrderReady,
+    plan: PostingPlan,
+    settings: QboPostingSettings,
+    invoiceId: string,
+    lastAttempt: boolean,
+  ): Promise<PostingOutcome> {
+    const tenders = ready.order.payments.filter(
+      (payment) =>
+        payment.status === 'success' && PAID_KINDS.has(payment.kind) && payment.amount > 0,
+    );
+    let remaining = plan.channelTotal;
+    let outcome: PostingOutcome = 'done';
+
+    for (const [index, tender] of tenders.entries()) {
+      const applied = Math.min(tender.amount, remaining);
+
+      if (applied <= 0) {
+        break;
+      }
+
+      remaining -= applied;
+      const sequence = tender.transactionId ?? `${tender.gateway}-${index + 1}`;
+      const key: LedgerKey = { ...this.saleKey(ready, 'payment'), sequence };
+      const run = await this.runOnce(
+        ready,
+        key,
+        'payment',
+        lastAttempt,
+        (session, claim) =>
+          this.writePayment(
+            session,
+            claim,
+            ready,
+            plan,
+            settings,
+            invoiceId,
+            tender,
+            applied,
+            sequence,
+          ),
+        (posted) => ({
+          message: `Posted payment ${posted.id} of ${minorToDecimal(posted.total, plan.currency)} (${tender.gateway} ${sequence}) against invoice ${invoiceId}`,
+          matches: true,
+        }),
+      );
+
+      if (run.status === 'busy' || run.status === 'retry') {
+        outcome = 'retry';
+      }
+    }
+
+    return outcome;
+  }
+
+  private async writePayment(
+    session: QboSession,
+    claim: { requestId: string; mayHaveLanded: boolean },
+    ready: OrderReady,
+    plan: PostingPlan,
+    settings: QboPostingSettings,
+    invoiceId: string,
+    tender: Payment,
+    applied: number,
+    sequence: string,
+  ): Promise<PostedDocument> {
+    const company = await this.company.get(session);
+    const foreign = plan.currency !== company.homeCurrency;
+    const note = `${ready.order.channel} order ${ready.order.channelOrderId} payment ${sequence}`;
+    const orderNumber = ready.order.orderNumber.replace(/^#/, '');
+    const reference =
+      tender.transactionId && tender.transactionId.length <= MAX_PAYMENT_REFERENCE_LENGTH
+        ? tender.transactionId
+        : orderNumber.slice(0, MAX_PAYMENT_REFERENCE_LENGTH);
+    const txnDate = (tender.processedAt ?? ready.order.processedAt ?? ready.order.createdAt).slice(
+      0,
+      10,
+    );
+    const build = async (): Promise<Record<string, unknown>> => {
+      const customerId = await this.referencesService.resolveCustomer(session, {
+        order: ready.order,
+        settings,
+        overrides: ready.overrides,
+        customer: plan.customer,
+        currency: plan.currency,
+        txnDate,
+        lines: [],
       });
+
+      return buildPaymentBody(
+        { amount: applied, currency: plan.currency, txnDate, reference, privateNote: note },
+        invoiceId,
+        applied,
+        {
+          customerId,
+          depositAccountId: await this.company.findAccountId(
+            session,
+            depositAccountName(ready, settings, tender.gateway, tender.kind),
+          ),
+          paymentMethodId: await this.findPaymentMethodId(session, ready, settings, tender.gateway),
+          currency: foreign ? plan.currency : undefined,
+          exchangeRate: ready.order.exchangeRate,
+        },
+      );
+    };
+    const created = await this.writer.create(session, 'Payment', build, claim.requestId, {
+      mayHaveLanded: claim.mayHaveLanded,
+      note,
+      txnDate,
+    });
+
+    return {
+      id: created.Id,
+      total: decimalToMinor(String(created.TotalAmt), plan.currency),
+      warnings: [],
+    };
+  }
+
+  /**
+   * Claims `key` in the ledger, runs `write` once, and records the outcome in the ledger and the
+   * sync activity log. Shared by sales documents, payments and refunds.
+   */
+  async runOnce(
+    ready: OrderReady,
+    key: LedgerKey,
+    label: string,
+    lastAttempt: boolean,
+    write: (
+      session: QboSession,
+      claim: { requestId: string; mayHaveLanded: boolean },
+    ) => Promise<PostedDocument>,
+    describe: (posted: PostedDocument) => { message: string; matches: boolean },
+    about?: EventSubject,
+  ): Promise<LedgerRun> {
+    const claim = await this.ledger.claim(
+      key,
+      this.client.newRequestId(),
+      STALE_CLAIM_MILLISECONDS,
+    );
+    const suffix = key.sequence === undefined ? '' : `:${key.sequence}`;
+
+    if (claim.outcome === 'already_posted') {
+      await this.recordOutcome(
+        ready,
+        'skipped',
+        `Already posted as ${label} id ${claim.entry.documentId ?? 'unknown'}; this delivery changed nothing in QuickBooks`,
+        {
+          eventSuffix: `skipped${suffix}:${ready.order.updatedAt}`,
+          documentKind: key.documentKind,
+          documentId: claim.entry.documentId,
+          ...about,
+        },
+      );
+
+      return {
+        status: 'already_posted',
+        documentId: claim.entry.documentId,
+        total: claim.entry.documentTotal,
+      };
+    }
+
+    if (claim.outcome === 'busy') {
+      return { status: 'busy' };
+    }
+
+    const attempt = claim.entry.attempts;
+
+    try {
+      const session = await this.openSession(ready.order.accountId);
+      const posted = await write(session, {
+        requestId: claim.entry.requestId,
+        mayHaveLanded: claim.mayHaveLanded,
+      });
+
+      await this.ledger.markPosted(
+        key,
+        {
+          realmId: session.realmId,
+          documentId: posted.id,
+          docNumber: posted.docNumber,
+          documentTotal: posted.total,
+        },
+        attempt,
+      );
+      const { message, matches } = describe(posted);
+
+      await this.recordOutcome(ready, 'posted', message, {
+        eventSuffix: `posted${suffix}:${attempt}`,
+        documentKind: key.documentKind,
+        documentId: posted.id,
+        documentNumber: posted.docNumber,
+        documentTotal: posted.total,
+        realmId: session.realmId,
+        ...about,
+      });
+
+      if (!matches) {
+        this.logger.warn('Posted document total differs from the channel total', {
+          ...this.fields(ready),
+          documentId: posted.id,
+        });
+      }
+
+      return { status: 'posted', documentId: posted.id, total: posted.total };
+    } catch (error) {
+      if (isTransient(error) && !lastAttempt) {
+        await this.ledger.release(key, (error as Error).message);
+        this.logger.warn('QuickBooks did not complete the posting; it will be retried', {
+          ...this.fields(ready),
+          documentKind: key.documentKind,
+          reason: (error as Error).message,
+        });
+
+        return { status: 'retry' };
+      }
+
+      const { message, fix } = describeFailure(error, ready.order.orderNumber);
+
+      await this.ledger.markFailed(key, message, attempt);
+      await this.recordOutcome(ready, 'failed', message, {
+        eventSuffix: `failed${suffix}:${attempt}`,
+        documentKind: key.documentKind,
+        fix,
+        ...about,
+      });
+
+      return { status: 'failed' };
     }
   }
 
-  private async recordSkipped(ready: OrderReady, documentId: string | undefined): Promise<void> {
-    await this.recordOutcome(
-      ready,
-      'skipped',
-      `Already posted as sales receipt id ${documentId ?? 'unknown'}; this delivery changed nothing in QuickBooks`,
-      {
-        eventSuffix: `skipped:${ready.order.updatedAt}`,
-        documentId,
-      },
+  /** Returns the payment method a rule or the gateway table names, or none when unmapped. */
+  private async findPaymentMethodId(
+    session: QboSession,
+    ready: OrderReady,
+    settings: QboPostingSettings,
+    gateway: string | undefined,
+  ): Promise<string | undefined> {
+    const row = settings.paymentMethods.find(
+      (entry) => entry.gateway.toLowerCase() === gateway?.toLowerCase(),
     );
+    const name = ready.overrides?.paymentMethod ?? row?.paymentMethod;
+
+    return name ? this.company.findListEntryId(session, 'payment_method', name) : undefined;
   }
 
-  private async recordOutcome(
+  private async openSession(accountId: string): Promise<QboSession> {
+    const connection = await this.connections.findByAccountId(accountId);
+
+    if (!connection) {
+      throw new PostingError(
+        'The account has no QuickBooks Online company connected',
+        'Connect a QuickBooks Online company to the account, then re-sync the order',
+        PostingErrorCode.NotConnected,
+      );
+    }
+
+    const fresh = await this.tokens.getFreshConnection(connection);
+
+    return new QboSession(fresh, this.client, this.tokens);
+  }
+
+  async recordOutcome(
     ready: OrderReady,
-    status: 'posted' | 'skipped' | 'failed' | 'rejected',
+    status: 'received' | 'posted' | 'skipped' | 'failed' | 'rejected',
     message: string,
     extra: {
       eventSuffix: string;
+      documentKind: string;
       fix?: string;
       documentId?: string;
       documentNumber?: string;
       documentTotal?: number;
       realmId?: string;
+      entity?: EventSubject['entity'];
+      entityId?: string;
+      channelTotal?: number;
     },
   ): Promise<void> {
     const { order } = ready;
     const { eventSuffix, ...fields } = extra;
 
     await this.syncEvents.publish({
-      eventId: `${order.accountId}:${order.channel}:${order.channelOrderId}:${ready.documentKind}:${eventSuffix}`,
+      eventId: `${order.accountId}:${order.channel}:${order.channelOrderId}:${extra.documentKind}:${eventSuffix}`,
       accountId: order.accountId,
       connectionId: order.connectionId,
       channel: order.channel,
@@ -237,10 +672,10 @@ export class OrderPostingService {
       stage: 'qbo',
       status,
       message,
-      documentKind: ready.documentKind,
       currency: order.currency,
       channelTotal: order.totals.total,
       ruleSetVersion: ready.ruleSetVersion,
+      appliedRules: ready.appliedRules,
       ...fields,
     });
   }
@@ -254,40 +689,45 @@ export class OrderPostingService {
   }
 }
 
-/** Failures a later attempt may not meet: no response, throttling, server faults, our own I/O. */
-function isTransient(error: unknown): boolean {
-  if (error instanceof QboFaultError) {
-    return error.isTransient;
-  }
-
-  return !(error instanceof PostingError || error instanceof QboReconnectNeededError);
+/** Returns the order's tenders that moved money, in the channel's order. */
+function paidTenders(ready: OrderReady): Payment[] {
+  return ready.order.payments.filter(
+    (payment) => payment.status === 'success' && PAID_KINDS.has(payment.kind) && payment.amount > 0,
+  );
 }
 
-function describeFailure(error: unknown): { message: string; fix: string } {
-  if (error instanceof PostingError) {
-    return { message: error.message, fix: error.fix };
+/**
+ * Returns the deposit account: a rule's choice, else the first per-method row whose payment
+ * method the tender's gateway contains (case-insensitive), else the connection's default.
+ */
+export function depositAccountName(
+  ready: OrderReady,
+  settings: QboPostingSettings,
+  gateway?: string,
+  kind?: Payment['kind'],
+): string {
+  if (ready.overrides?.depositAccount) {
+    return ready.overrides.depositAccount;
   }
 
-  if (error instanceof QboReconnectNeededError) {
-    return {
-      message: error.message,
-      fix: 'Reconnect the QuickBooks Online company (POST /api/accounts/:accountId/connections/quickbooks-online), then save the order again in the channel to re-sync it',
-    };
-  }
+  const tender =
+    gateway ?? ready.order.payments.find((payment) => payment.status === 'success')?.gateway ?? '';
+  const method = `${tender} ${kind === 'gift_card' ? 'gift_card' : ''}`.toLowerCase();
+  const row = settings.depositAccounts.find((entry) =>
+    method.includes(entry.paymentMethod.toLowerCase()),
+  );
 
-  if (error instanceof QboFaultError) {
-    return { message: error.message, fix: fixForFault(error) };
-  }
+  return row?.account ?? settings.defaultDepositAccount;
+}
 
-  if (error instanceof QboTransportError) {
-    return {
-      message: error.message,
-      fix: 'QuickBooks Online did not answer after several attempts; save the order again in the channel later to re-sync it',
-    };
-  }
+/** Converts `total` minor units of `currency` at `rate` home units per unit into home minor units. */
+function expectedHomeTotal(
+  total: number,
+  currency: string,
+  rate: string,
+  homeCurrency: string,
+): number {
+  const home = Number(minorToDecimal(total, currency)) * Number(rate);
 
-  return {
-    message: `Unexpected error: ${(error as Error)?.message ?? String(error)}`,
-    fix: 'Re-sync the order; if it fails again, report it with the order id',
-  };
+  return Math.round(home * 10 ** minorUnitExponent(homeCurrency));
 }

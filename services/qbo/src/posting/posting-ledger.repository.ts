@@ -21,6 +21,11 @@ export interface LedgerKey {
   channel: string;
   channelOrderId: string;
   documentKind: string;
+  /**
+   * Tells apart several documents of one kind for one order: a payment's transaction id, a
+   * refund's channel refund id. Absent for the order's one sale document.
+   */
+  sequence?: string;
 }
 
 export type ClaimResult =
@@ -286,5 +291,8 @@ function outcomeId(entryId: string, attempt: number): string {
 }
 
 export function ledgerId(key: LedgerKey): string {
-  return [key.accountId, key.channel, key.channelOrderId, key.documentKind].join('|');
+  const parts = [key.accountId, key.channel, key.channelOrderId, key.documentKind];
+
+  // Entries without a sequence keep the four-part id they had before sequences existed.
+  return (key.sequence === undefined ? parts : [...parts, key.sequence]).join('|');
 }

@@ -19,6 +19,8 @@ export interface PostingLedgerDocument {
   channel: string;
   channelOrderId: string;
   documentKind: string;
+  /** A payment's transaction id or a refund's channel refund id; see LedgerKey. */
+  sequence?: string;
   state: LedgerState;
   /** QuickBooks `requestid` of the write; kept for every retry so QuickBooks replays, not repeats. */
   requestId: string;
@@ -42,6 +44,7 @@ export const postingLedgerSchema = new Schema<PostingLedgerDocument>(
     channel: { type: String, required: true },
     channelOrderId: { type: String, required: true },
     documentKind: { type: String, required: true },
+    sequence: { type: String },
     state: { type: String, required: true, enum: ['pending', 'posted', 'failed'] },
     requestId: { type: String, required: true },
     claimedAt: { type: Date, required: true },

@@ -1,4 +1,5 @@
 import {
+  BadRequestException,
   Body,
   Controller,
   Delete,
@@ -9,15 +10,32 @@ import {
   Param,
   Patch,
   Post,
+  Put,
   Query,
 } from '@nestjs/common';
 
 import { formatQboResponseTime } from '../common/qbo-time';
 import { parseRequestBody } from '../common/request-body';
 import { SandboxClock } from '../common/sandbox-clock';
+import {
+  DEFAULT_SETTINGS,
+  ENTITY_NAMES,
+  type EntityName,
+  INTUIT_LIMITS,
+} from '../qbo/company/company';
 import { CompanyStore } from '../qbo/company/company.store';
 import { FaultInjector } from '../qbo/faults/fault-injector.service';
-import { clockSchema, faultRuleSchema, realmIdSchema, settingsSchema } from './admin.schemas';
+import { OAuthService } from '../qbo/oauth/oauth.service';
+import { WebhookSender } from '../qbo/webhooks/webhook-sender.service';
+import {
+  clockSchema,
+  faultRuleSchema,
+  limitsSchema,
+  realmIdSchema,
+  settingsSchema,
+  webhookSendSchema,
+  webhookSubscriptionSchema,
+} from './admin.schemas';
 
 /** Control endpoints for tests and the demo. They need no token, so bind the sandbox to loopback. */
 @Controller('__sandbox')
@@ -28,7 +46,79 @@ export class AdminController {
     private readonly companies: CompanyStore,
     private readonly faults: FaultInjector,
     private readonly clock: SandboxClock,
+    private readonly oauth: OAuthService,
+    private readonly webhooks: WebhookSender,
   ) {}
+
+  /** Sets the rate limits of every realm, existing and future (Intuit's by default). */
+  @Put('limits')
+  setLimits(@Body() body: unknown) {
+    const { preset, ...overrides } = parseRequestBody(limitsSchema, body);
+    const base =
+      preset === 'intuit'
+        ? INTUIT_LIMITS
+        : {
+            requestsPerMinute: DEFAULT_SETTINGS.requestsPerMinute,
+            requestsPerSecond: DEFAULT_SETTINGS.requestsPerSecond,
+            concurrentRequests: DEFAULT_SETTINGS.concurrentRequests,
+            batchesPerMinute: DEFAULT_SETTINGS.batchesPerMinute,
+          };
+    const limits = { ...base, ...overrides };
+
+    this.companies.setDefaultLimits(limits);
+    this.logger.log({ message: 'Rate limits set for every realm', ...limits });
+
+    return limits;
+  }
+
+  /** Revokes every grant of a realm, so the next token refresh gets invalid_grant. */
+  @Post('realms/:realmId/revoke')
+  @HttpCode(200)
+  revokeRealm(@Param('realmId') realmId: string) {
+    parseRequestBody(realmIdSchema, realmId);
+
+    return { realmId, revokedGrants: this.oauth.revokeRealm(realmId) };
+  }
+
+  /** Sends webhooks for every later change of any realm's objects to one endpoint. */
+  @Put('webhooks')
+  subscribeWebhooks(@Body() body: unknown) {
+    const subscription = parseRequestBody(webhookSubscriptionSchema, body);
+
+    this.webhooks.subscribe(subscription);
+
+    return { url: subscription.url, format: subscription.format, delayMs: subscription.delayMs };
+  }
+
+  @Delete('webhooks')
+  unsubscribeWebhooks() {
+    this.webhooks.unsubscribe();
+
+    return { subscribed: false };
+  }
+
+  @Get('webhooks/deliveries')
+  listWebhookDeliveries() {
+    return this.webhooks.listDeliveries();
+  }
+
+  /** Sends one signed notification for the listed entities now. */
+  @Post('realms/:realmId/webhooks')
+  @HttpCode(200)
+  async sendWebhook(@Param('realmId') realmId: string, @Body() body: unknown) {
+    parseRequestBody(realmIdSchema, realmId);
+    const { entities } = parseRequestBody(webhookSendSchema, body);
+    const changedAt = this.clock.now();
+    const changes = entities.map((entity) => ({
+      realmId,
+      entity: requireEntityName(entity.name),
+      id: entity.id,
+      operation: entity.operation,
+      changedAt,
+    }));
+
+    return this.webhooks.sendNow(realmId, changes);
+  }
 
   /** Queues failures for the next matching QBO API calls of a realm. */
   @Post('faults')
@@ -115,4 +205,16 @@ export class AdminController {
       now: formatQboResponseTime(this.clock.now()),
     };
   }
+}
+
+function requireEntityName(name: string): EntityName {
+  const entity = ENTITY_NAMES.find((candidate) => candidate.toLowerCase() === name.toLowerCase());
+
+  if (!entity) {
+    throw new BadRequestException(
+      `entities: unknown entity "${name}"; use one of ${ENTITY_NAMES.join(', ')}`,
+    );
+  }
+
+  return entity;
 }

@@ -10,6 +10,8 @@ import { QboApiController } from './api/qbo-api.controller';
 import { QboApiService } from './api/qbo-api.service';
 import { QboAuthGuard } from './api/qbo-auth.guard';
 import { QboExceptionFilter } from './api/qbo-exception.filter';
+import { BatchService } from './batch/batch.service';
+import { CdcService } from './cdc/cdc.service';
 import { CompanyStore } from './company/company.store';
 import { FaultInjector } from './faults/fault-injector.service';
 import { OAuthController } from './oauth/oauth.controller';
@@ -17,8 +19,9 @@ import { OAuthService } from './oauth/oauth.service';
 import { XSD_CATALOGUE } from './qbo.tokens';
 import { QueryService } from './query/query.service';
 import { XsdCatalogue } from './schema/xsd-catalogue';
+import { WebhookSender } from './webhooks/webhook-sender.service';
 
-/** The QuickBooks Online stand-in: OAuth 2.0 endpoints and the Accounting API v3. */
+/** The QuickBooks Online stand-in: OAuth 2.0 endpoints, the Accounting API v3 and webhooks. */
 @Module({
   controllers: [OAuthController, QboApiController],
   providers: [
@@ -35,8 +38,11 @@ import { XsdCatalogue } from './schema/xsd-catalogue';
     QueryService,
     QboApiService,
     QboAuthGuard,
+    BatchService,
+    CdcService,
+    WebhookSender,
     { provide: APP_FILTER, useClass: QboExceptionFilter },
   ],
-  exports: [CompanyStore, FaultInjector],
+  exports: [CompanyStore, FaultInjector, OAuthService, WebhookSender],
 })
 export class QboModule {}

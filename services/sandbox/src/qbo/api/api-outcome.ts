@@ -39,14 +39,18 @@ export function envelopeResponse(payload: Record<string, unknown>, now: Date): A
  * Renders a fault the way QBO sends it. Most faults are `{Fault: {Error, type}, time}`. The
  * authentication and authorization faults come from Intuit's gateway, which writes lower-case
  * keys, nulls for the unused fields and an epoch-millisecond `time`. Throttling (429) is sent
- * in XML even when the request asked for JSON.
+ * in XML even when the request asked for JSON, unless `throttleFormat` is `json`.
  */
-export function faultResponse(fault: QboFault, now: Date): ApiResponse {
+export function faultResponse(
+  fault: QboFault,
+  now: Date,
+  throttleFormat: 'xml' | 'json' = 'xml',
+): ApiResponse {
   if (fault.httpStatus === 401 || fault.httpStatus === 403) {
     return gatewayFaultResponse(fault, now);
   }
 
-  if (fault.httpStatus === 429) {
+  if (fault.httpStatus === 429 && throttleFormat === 'xml') {
     return throttleFaultResponse(fault, now);
   }
 

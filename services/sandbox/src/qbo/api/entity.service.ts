@@ -120,7 +120,7 @@ export class EntityService {
 
     const existing = this.checkVersion(company, entity, input);
 
-    company.remove(entity, String(existing.Id));
+    company.remove(entity, String(existing.Id), this.clock.now());
 
     return { [entity]: { domain: 'QBO', status: 'Deleted', Id: existing.Id } };
   }

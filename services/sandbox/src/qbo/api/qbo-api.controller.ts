@@ -1,11 +1,12 @@
 import { Body, Controller, Get, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
 import { type Response } from 'express';
 
+import { BatchService } from '../batch/batch.service';
+import { CdcService } from '../cdc/cdc.service';
 import { type EntityName } from '../company/company';
 import { entityForPath } from '../entities/entity-registry';
 import { unsupportedOperationFault } from '../faults/qbo-fault';
 import { QueryService } from '../query/query.service';
-import { sendOutcome } from './api-outcome';
 import { EntityService } from './entity.service';
 import { type ApiCall, QboApiService } from './qbo-api.service';
 import { QboAuthGuard } from './qbo-auth.guard';
@@ -14,8 +15,8 @@ type QueryParams = Record<string, unknown>;
 
 /**
  * The QuickBooks Online Accounting API v3 under `/v3/company/:realmId`. The `minorversion`
- * parameter is accepted and ignored. The query routes come first so that `query` is not read
- * as an entity name.
+ * parameter is accepted and ignored. The batch, CDC and query routes come first so that `batch`,
+ * `cdc` and `query` are not read as entity names.
  */
 @Controller('v3/company/:realmId')
 @UseGuards(QboAuthGuard)
@@ -24,7 +25,45 @@ export class QboApiController {
     private readonly api: QboApiService,
     private readonly entities: EntityService,
     private readonly queries: QueryService,
+    private readonly batches: BatchService,
+    private readonly changes: CdcService,
   ) {}
+
+  /** Up to 30 operations in one call; counts against both the request and the batch limits. */
+  @Post('batch')
+  async batch(
+    @Param('realmId') realmId: string,
+    @Query() params: QueryParams,
+    @Body() body: unknown,
+    @Res() res: Response,
+  ) {
+    await this.respond(res, {
+      realmId,
+      method: 'POST',
+      entityKey: 'batch',
+      isWrite: true,
+      isBatch: true,
+      requestId: stringParam(params.requestid) || undefined,
+      run: (company) => this.batches.run(company, body),
+    });
+  }
+
+  /** Change data capture: `?entities=Customer,Item&changedSince=<date-time>`. */
+  @Get('cdc')
+  async changeDataCapture(
+    @Param('realmId') realmId: string,
+    @Query() params: QueryParams,
+    @Res() res: Response,
+  ) {
+    await this.respond(res, {
+      realmId,
+      method: 'GET',
+      entityKey: 'cdc',
+      isWrite: false,
+      run: (company) =>
+        this.changes.run(company, stringParam(params.entities), stringParam(params.changedSince)),
+    });
+  }
 
   @Get('query')
   async queryByGet(
@@ -132,7 +171,7 @@ export class QboApiController {
   }
 
   private async respond(res: Response, call: ApiCall): Promise<void> {
-    await sendOutcome(res, this.api.handle(call));
+    await this.api.respond(res, call);
   }
 
   private entityOrFault(path: string, operation: string): EntityName {

@@ -9,15 +9,25 @@ import {
   authorizationFault,
   businessValidationFault,
   QboFault,
+  staleObjectFault,
   systemFailureFault,
   throttleFault,
 } from '../faults/qbo-fault';
-import { type ApiOutcome, type ApiResponse, envelopeResponse, faultResponse } from './api-outcome';
+import { admitCall } from '../limits/realm-limits';
+import { type Response } from 'express';
+import {
+  type ApiOutcome,
+  type ApiResponse,
+  envelopeResponse,
+  faultResponse,
+  sendOutcome,
+} from './api-outcome';
+
+/** Fault code of a stale SyncToken, injected with its own message and element. */
+const STALE_OBJECT_CODE = '5010';
 
 /** How long a write's response is replayed for a repeated `requestid`. */
 export const REQUEST_ID_RETENTION_MS = 24 * 60 * 60 * 1000;
-
-const THROTTLE_WINDOW_MS = 60 * 1000;
 
 export interface ApiCall {
   realmId: string;
@@ -27,6 +37,8 @@ export interface ApiCall {
   /** True for create, update and delete, the calls `requestid` makes idempotent. */
   isWrite: boolean;
   requestId?: string;
+  /** True for `/batch`, which also counts against the batches-per-minute limit. */
+  isBatch?: boolean;
   run(company: Company): Record<string, unknown>;
 }
 
@@ -45,14 +57,46 @@ export class QboApiService {
     private readonly clock: SandboxClock,
   ) {}
 
-  handle(call: ApiCall): ApiOutcome {
+  /**
+   * Runs a call and writes its outcome. An admitted call counts as in progress until its response
+   * is written (after any injected delay), which is what the concurrent-requests limit measures.
+   */
+  async respond(res: Response, call: ApiCall): Promise<void> {
     const company = this.companies.getOrCreate(call.realmId);
 
     this.countRequest(company, call);
-    if (this.isThrottled(company)) {
-      return faultResponse(throttleFault(), this.clock.now());
+    const breach = admitCall(company, call.isBatch === true, this.clock.nowMs());
+
+    if (breach) {
+      await sendOutcome(res, this.throttled(company, breach));
+
+      return;
     }
 
+    company.traffic.inFlight += 1;
+    try {
+      await sendOutcome(res, this.handle(call, company));
+    } finally {
+      company.traffic.inFlight -= 1;
+    }
+  }
+
+  /**
+   * Builds the 429 ThrottleExceeded (3001) response for a call over a limit. Intuit's gateway sends this
+   * fault as XML even to JSON requests, but not always, so every other one is sent as JSON.
+   */
+  private throttled(company: Company, breach: string): ApiResponse {
+    company.stats.throttledRequests += 1;
+    company.stats.throttledByLimit[breach] = (company.stats.throttledByLimit[breach] ?? 0) + 1;
+    company.traffic.throttleFaults += 1;
+    this.logger.debug({ message: 'Call throttled', realmId: company.realmId, breach });
+
+    const format = company.traffic.throttleFaults % 2 === 1 ? 'xml' : 'json';
+
+    return faultResponse(throttleFault(), this.clock.now(), format);
+  }
+
+  handle(call: ApiCall, company: Company = this.companies.getOrCreate(call.realmId)): ApiOutcome {
     const replay =
       call.isWrite && call.requestId ? this.findReplay(company, call.requestId) : undefined;
 
@@ -104,32 +148,6 @@ export class QboApiService {
     company.stats.totalRequests += 1;
   }
 
-  /** Applies the realm's requests-per-minute limit over fixed one-minute windows. */
-  private isThrottled(company: Company): boolean {
-    const limit = company.settings.requestsPerMinute;
-
-    if (limit <= 0) {
-      return false;
-    }
-
-    const nowMs = this.clock.nowMs();
-    const window = company.throttleWindow;
-
-    if (nowMs - window.startMs >= THROTTLE_WINDOW_MS) {
-      window.startMs = nowMs;
-      window.count = 0;
-    }
-
-    window.count += 1;
-    if (window.count <= limit) {
-      return false;
-    }
-
-    company.stats.throttledRequests += 1;
-
-    return true;
-  }
-
   private findReplay(company: Company, requestId: string): ApiResponse | undefined {
     const stored = company.requestLog.get(requestId);
 
@@ -176,7 +194,8 @@ export class QboApiService {
 
 /** Builds the fault a rule describes, using QBO's usual code and message for its status. */
 function injectedFault(rule: FaultRule): QboFault {
-  const fault = defaultFaultForStatus(rule.status);
+  const fault =
+    rule.code === STALE_OBJECT_CODE ? staleObjectFault() : defaultFaultForStatus(rule.status);
   const error = fault.primary;
 
   error.code = rule.code ?? error.code;

@@ -66,6 +66,53 @@ export function seedCompany(company: Company, now: Date): void {
   company.put('Preferences', withEntityMeta(preferences(), '1', 0, now));
   seedAccounts(company, now);
   seedTaxCodes(company, now);
+  seedNameLists(company, now);
+}
+
+/** Payment methods, terms and the one class and location a new sandbox company lists. */
+function seedNameLists(company: Company, now: Date): void {
+  for (const [name, type] of [
+    ['Cash', 'NON_CREDIT_CARD'],
+    ['Check', 'NON_CREDIT_CARD'],
+    ['Visa', 'CREDIT_CARD'],
+    ['MasterCard', 'CREDIT_CARD'],
+    ['American Express', 'CREDIT_CARD'],
+    ['Discover', 'CREDIT_CARD'],
+  ] as const) {
+    company.put(
+      'PaymentMethod',
+      withEntityMeta({ Name: name, Active: true, Type: type }, company.allocateId(), 0, now),
+    );
+  }
+
+  for (const [name, dueDays] of [
+    ['Due on receipt', 0],
+    ['Net 15', 15],
+    ['Net 30', 30],
+    ['Net 60', 60],
+  ] as const) {
+    const term = { Name: name, Active: true, Type: 'STANDARD', DueDays: dueDays, DiscountDays: 0 };
+
+    company.put('Term', withEntityMeta(term, company.allocateId(), 0, now));
+  }
+
+  const onlineClass = {
+    Name: 'Online',
+    SubClass: false,
+    FullyQualifiedName: 'Online',
+    Active: true,
+  };
+
+  company.put('Class', withEntityMeta(onlineClass, company.allocateId(), 0, now));
+
+  const warehouse = {
+    Name: 'Warehouse',
+    SubDepartment: false,
+    FullyQualifiedName: 'Warehouse',
+    Active: true,
+  };
+
+  company.put('Department', withEntityMeta(warehouse, company.allocateId(), 0, now));
 }
 
 function seedAccounts(company: Company, now: Date): void {

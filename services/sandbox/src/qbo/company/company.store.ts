@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 
 import { SandboxClock } from '../../common/sandbox-clock';
-import { Company, type CompanySettings } from './company';
+import { Company, type CompanySettings, type EntityChange } from './company';
 import { seedCompany } from './company-seed';
 
 /** All sandbox companies, by realm id. A company is created and seeded on first use. */
@@ -9,6 +9,9 @@ import { seedCompany } from './company-seed';
 export class CompanyStore {
   private readonly logger = new Logger(CompanyStore.name);
   private readonly companies = new Map<string, Company>();
+  private readonly changeListeners: Array<(change: EntityChange) => void> = [];
+  /** Limits given to companies created from now on; `PUT /__sandbox/limits` sets them. */
+  private defaultLimits: Partial<CompanySettings> = {};
 
   constructor(private readonly clock: SandboxClock) {}
 
@@ -20,7 +23,20 @@ export class CompanyStore {
     return this.companies.get(realmId) ?? this.create(realmId);
   }
 
-  /** Replaces the realm's company with a freshly seeded one, with default settings. */
+  /** Registers a function called after each change of any company's objects (not the seed). */
+  addChangeListener(listener: (change: EntityChange) => void): void {
+    this.changeListeners.push(listener);
+  }
+
+  /** Sets the limits of every existing company and of the companies created later. */
+  setDefaultLimits(limits: Partial<CompanySettings>): void {
+    this.defaultLimits = { ...limits };
+    for (const company of this.companies.values()) {
+      Object.assign(company.settings, limits);
+    }
+  }
+
+  /** Replaces the realm's company with a freshly seeded one, with default settings and limits. */
   reset(realmId: string): Company {
     this.companies.delete(realmId);
     const company = this.create(realmId);
@@ -49,6 +65,12 @@ export class CompanyStore {
     const company = new Company(realmId);
 
     seedCompany(company, this.clock.now());
+    Object.assign(company.settings, this.defaultLimits);
+    company.onChange = (change) => {
+      for (const listener of this.changeListeners) {
+        listener(change);
+      }
+    };
     this.companies.set(realmId, company);
     this.logger.log({ message: 'Company created', realmId });
 

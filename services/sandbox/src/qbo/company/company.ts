@@ -10,8 +10,18 @@ export const ENTITY_NAMES = [
   'TaxCode',
   'TaxRate',
   'SalesReceipt',
+  'Invoice',
+  'Payment',
+  'Estimate',
+  'RefundReceipt',
+  'CreditMemo',
   'CompanyInfo',
   'Preferences',
+  'Class',
+  'Department',
+  'PaymentMethod',
+  'Term',
+  'CompanyCurrency',
 ] as const;
 
 export type EntityName = (typeof ENTITY_NAMES)[number];
@@ -25,13 +35,49 @@ export interface CompanySettings {
   /** Requests a realm may make per minute before 429 ThrottleExceeded, or 0 for no limit. QBO's
    * production limit is 500 per realm. */
   requestsPerMinute: number;
+  /** Requests per second per realm, or 0 for no limit. QBO's production limit is 10. */
+  requestsPerSecond: number;
+  /** Requests of one realm in progress at once, or 0 for no limit. QBO's production limit is 10. */
+  concurrentRequests: number;
+  /** Batch calls per minute per realm, or 0 for no limit. QBO's production limit is 40. */
+  batchesPerMinute: number;
 }
 
 export const DEFAULT_SETTINGS: CompanySettings = {
   warnDuplicateDocNumber: false,
   multiCurrencyEnabled: false,
   requestsPerMinute: 0,
+  requestsPerSecond: 0,
+  concurrentRequests: 0,
+  batchesPerMinute: 0,
 };
+
+/** The limits Intuit applies to each realm and app in production. */
+export const INTUIT_LIMITS: Pick<
+  CompanySettings,
+  'requestsPerMinute' | 'requestsPerSecond' | 'concurrentRequests' | 'batchesPerMinute'
+> = {
+  requestsPerMinute: 500,
+  requestsPerSecond: 10,
+  concurrentRequests: 10,
+  batchesPerMinute: 40,
+};
+
+/** A create, update or delete of one stored object, as webhooks and change data capture see it. */
+export interface EntityChange {
+  realmId: string;
+  entity: EntityName;
+  id: string;
+  operation: 'Create' | 'Update' | 'Delete';
+  /** Time of the change on the sandbox clock. */
+  changedAt: Date;
+}
+
+/** An object removed by `operation=delete`, kept so that change data capture can report it. */
+export interface Tombstone {
+  id: string;
+  deletedAt: Date;
+}
 
 /** Counters shown by `GET /__sandbox/realms/:realmId/stats`. */
 export interface RequestStats {
@@ -41,6 +87,8 @@ export interface RequestStats {
   injectedFaults: number;
   replayedResponses: number;
   throttledRequests: number;
+  /** Throttled calls by the limit they broke, such as `requests-per-second`. */
+  throttledByLimit: Record<string, number>;
 }
 
 export interface StoredResponse {
@@ -65,12 +113,23 @@ export class Company {
     injectedFaults: 0,
     replayedResponses: 0,
     throttledRequests: 0,
+    throttledByLimit: {},
   };
 
-  readonly throttleWindow = { startMs: 0, count: 0 };
+  /** Arrival times of recent requests and batch calls, and the calls in progress, for the limits. */
+  readonly traffic = {
+    requestTimesMs: [] as number[],
+    batchTimesMs: [] as number[],
+    inFlight: 0,
+    throttleFaults: 0,
+  };
+
+  /** Called after every change of a stored object; the webhook sender listens here. */
+  onChange?: (change: EntityChange) => void;
   defaults: CompanyDefaults = { undepositedFundsAccountId: '', discountAccountId: '' };
 
   private readonly objects = new Map<EntityName, Map<string, JsonObject>>();
+  private readonly tombstones = new Map<EntityName, Tombstone[]>();
   private nextId = 1;
   private nextDocNumber = 1001;
 
@@ -110,11 +169,33 @@ export class Company {
 
   /** Stores an object under its `Id`, replacing any earlier version. */
   put(entity: EntityName, object: JsonObject): void {
-    this.collection(entity).set(String(object.Id), object);
+    const objects = this.collection(entity);
+    const id = String(object.Id);
+    const operation = objects.has(id) ? 'Update' : 'Create';
+
+    objects.set(id, object);
+    this.notify(entity, id, operation, lastUpdated(object));
   }
 
-  remove(entity: EntityName, id: string): boolean {
-    return this.collection(entity).delete(id);
+  /** Removes an object and keeps a tombstone with the time of `deletedAt`. */
+  remove(entity: EntityName, id: string, deletedAt: Date = new Date()): boolean {
+    const removed = this.collection(entity).delete(id);
+
+    if (removed) {
+      const tombstones = this.tombstones.get(entity) ?? [];
+
+      tombstones.push({ id, deletedAt });
+      this.tombstones.set(entity, tombstones);
+      this.notify(entity, id, 'Delete', deletedAt);
+    }
+
+    return removed;
+  }
+
+  deletedSince(entity: EntityName, since: Date): Tombstone[] {
+    return (this.tombstones.get(entity) ?? []).filter(
+      (tombstone) => tombstone.deletedAt.getTime() >= since.getTime(),
+    );
   }
 
   countObjects(): Record<string, number> {
@@ -127,6 +208,15 @@ export class Company {
     return counts;
   }
 
+  private notify(
+    entity: EntityName,
+    id: string,
+    operation: EntityChange['operation'],
+    changedAt: Date,
+  ): void {
+    this.onChange?.({ realmId: this.realmId, entity, id, operation, changedAt });
+  }
+
   private collection(entity: EntityName): Map<string, JsonObject> {
     const objects = this.objects.get(entity);
 
@@ -136,4 +226,12 @@ export class Company {
 
     return objects;
   }
+}
+
+/** Reads `MetaData.LastUpdatedTime`, the time QBO reports for an object's latest change. */
+export function lastUpdated(object: JsonObject): Date {
+  const metaData = object.MetaData as { LastUpdatedTime?: string } | undefined;
+  const parsed = metaData?.LastUpdatedTime ? Date.parse(metaData.LastUpdatedTime) : NaN;
+
+  return Number.isNaN(parsed) ? new Date() : new Date(parsed);
 }

@@ -2,6 +2,19 @@ import { type EntityName } from '../company/company';
 import { accountBuilder } from './account.builder';
 import { customerBuilder } from './customer.builder';
 import { itemBuilder } from './item.builder';
+import {
+  classBuilder,
+  departmentBuilder,
+  paymentMethodBuilder,
+  termBuilder,
+} from './name-list.builder';
+import { paymentBuilder } from './payment.builder';
+import {
+  creditMemoBuilder,
+  estimateBuilder,
+  invoiceBuilder,
+  refundReceiptBuilder,
+} from './sales-documents.builder';
 import { salesReceiptBuilder } from './sales-receipt.builder';
 import { type EntityBuilder } from './write-context';
 
@@ -13,6 +26,15 @@ const ENTITY_BY_PATH: Record<string, EntityName> = {
   taxcode: 'TaxCode',
   taxrate: 'TaxRate',
   salesreceipt: 'SalesReceipt',
+  invoice: 'Invoice',
+  payment: 'Payment',
+  estimate: 'Estimate',
+  refundreceipt: 'RefundReceipt',
+  creditmemo: 'CreditMemo',
+  class: 'Class',
+  department: 'Department',
+  paymentmethod: 'PaymentMethod',
+  term: 'Term',
   companyinfo: 'CompanyInfo',
   preferences: 'Preferences',
 };
@@ -23,10 +45,25 @@ const BUILDERS: Partial<Record<EntityName, EntityBuilder>> = {
   Item: itemBuilder,
   Account: accountBuilder,
   SalesReceipt: salesReceiptBuilder,
+  Invoice: invoiceBuilder,
+  Payment: paymentBuilder,
+  Estimate: estimateBuilder,
+  RefundReceipt: refundReceiptBuilder,
+  CreditMemo: creditMemoBuilder,
+  Class: classBuilder,
+  Department: departmentBuilder,
+  PaymentMethod: paymentMethodBuilder,
+  Term: termBuilder,
 };
 
 /** Entities `operation=delete` removes. QBO makes names inactive instead of deleting them. */
-const DELETABLE = new Set<EntityName>(['SalesReceipt']);
+const DELETABLE = new Set<EntityName>([
+  'SalesReceipt',
+  'Invoice',
+  'Estimate',
+  'RefundReceipt',
+  'CreditMemo',
+]);
 
 export function entityForPath(segment: string): EntityName | undefined {
   return ENTITY_BY_PATH[segment.toLowerCase()];

@@ -2,7 +2,12 @@ import { formatQboDate } from '../../common/qbo-time';
 import { type JsonObject } from '../company/company';
 import { HOME_CURRENCY } from '../company/currencies';
 import { referenceTo } from '../company/entity-meta';
-import { duplicateDocNumberFault, notModelledFault } from '../faults/qbo-fault';
+import {
+  businessValidationFault,
+  duplicateDocNumberFault,
+  notModelledFault,
+  requiredParamMissingFault,
+} from '../faults/qbo-fault';
 import {
   type Decimal,
   centsToAmount,
@@ -34,64 +39,148 @@ interface TaxSetup {
   overrideCents?: number;
 }
 
-export const salesReceiptBuilder: EntityBuilder = {
+/** The sales transactions that share SalesReceipt's lines, tax and totals. */
+export type SalesTransactionEntity =
+  'SalesReceipt' | 'Invoice' | 'Estimate' | 'RefundReceipt' | 'CreditMemo';
+
+/** Differences of one kind of sales transaction from the others. */
+interface SalesTransactionKind {
+  entity: SalesTransactionEntity;
+  /** Money moves at once (receipts), so the document has a deposit account and no balance. */
+  deposits: boolean;
+  /** QBO raises 2020 Required param missing for a document without CustomerRef. */
+  requiresCustomer: boolean;
+  /** Fields QBO computes for this kind from the totals (Balance, RemainingCredit, TxnStatus...). */
+  computedFields(totalAmt: number, input: JsonObject, context: WriteContext): JsonObject;
+}
+
+/** Builds a SalesReceipt, Invoice, Estimate, RefundReceipt or CreditMemo from the same rules. */
+export function salesTransactionBuilder(kind: SalesTransactionKind): EntityBuilder {
+  return {
+    entity: kind.entity,
+
+    build(input: JsonObject, context: WriteContext): JsonObject {
+      return buildSalesTransaction(kind, input, context);
+    },
+  };
+}
+
+export const salesReceiptBuilder = salesTransactionBuilder({
   entity: 'SalesReceipt',
+  deposits: true,
+  requiresCustomer: false,
+  computedFields: () => ({ Balance: 0 }),
+});
 
-  build(input: JsonObject, context: WriteContext): JsonObject {
-    const lines = parseSalesLines(input, context);
-    const taxMode = readTaxMode(input, context);
-    const tax = readTaxSetup(input, context);
-    const applyTaxAfterDiscount = optionalBoolean(input, 'ApplyTaxAfterDiscount') ?? false;
-    const totals = computeSalesReceiptTotals({
-      itemLines: lines.itemAmounts,
-      discounts: lines.discounts,
-      taxMode,
-      taxRatePercent: tax.ratePercent,
-      totalTaxOverrideCents: tax.overrideCents,
-      applyTaxAfterDiscount,
-    });
+function buildSalesTransaction(
+  kind: SalesTransactionKind,
+  input: JsonObject,
+  context: WriteContext,
+): JsonObject {
+  const lines = parseSalesLines(input, context);
+  const taxMode = readTaxMode(input, context);
+  const tax = readTaxSetup(input, context);
+  const applyTaxAfterDiscount = optionalBoolean(input, 'ApplyTaxAfterDiscount') ?? false;
+  const totals = computeSalesReceiptTotals({
+    itemLines: lines.itemAmounts,
+    discounts: lines.discounts,
+    taxMode,
+    taxRatePercent: tax.ratePercent,
+    totalTaxOverrideCents: tax.overrideCents,
+    applyTaxAfterDiscount,
+  });
 
-    return {
-      ...input,
-      ...headerFields(input, context),
-      Line: outputLines(lines, totals),
-      TxnTaxDetail: taxDetail(tax, totals, taxMode),
-      ApplyTaxAfterDiscount: applyTaxAfterDiscount,
-      ...amountFields(input, totals),
-      PrintStatus: input.PrintStatus ?? 'NotSet',
-      EmailStatus: input.EmailStatus ?? 'NotSet',
-      Balance: 0,
-    };
-  },
-};
+  const amounts = amountFields(input, totals);
 
-function headerFields(input: JsonObject, context: WriteContext): JsonObject {
+  return {
+    ...input,
+    ...headerFields(kind, input, context),
+    Line: outputLines(lines, totals),
+    TxnTaxDetail: taxDetail(tax, totals, taxMode),
+    ApplyTaxAfterDiscount: applyTaxAfterDiscount,
+    ...amounts,
+    PrintStatus: input.PrintStatus ?? 'NotSet',
+    EmailStatus: input.EmailStatus ?? 'NotSet',
+    ...kind.computedFields(Number(amounts.TotalAmt), input, context),
+  };
+}
+
+function headerFields(
+  kind: SalesTransactionKind,
+  input: JsonObject,
+  context: WriteContext,
+): JsonObject {
   const { company } = context;
   const customer = optionalReference(input, company, 'Customer', 'CustomerRef');
-  const depositTo =
-    optionalReference(input, company, 'Account', 'DepositToAccountRef') ??
-    referenceTo(
-      company.defaults.undepositedFundsAccountId,
-      company.get('Account', company.defaults.undepositedFundsAccountId)?.Name,
-    );
+
+  if (!customer && kind.requiresCustomer) {
+    throw requiredParamMissingFault('CustomerRef');
+  }
 
   optionalString(input, 'PrivateNote', 4000);
-  const docNumber = resolveDocNumber(input, context);
+  const docNumber = resolveDocNumber(kind.entity, input, context);
+  const currency = resolveCurrency(input, company);
+
+  if (customer) {
+    assertCustomerCurrency(customer.value, currency.value, context);
+  }
+
+  const classRef = optionalReference(input, company, 'Class', 'ClassRef');
+  const departmentRef = optionalReference(input, company, 'Department', 'DepartmentRef');
 
   return {
     ...(docNumber !== undefined ? { DocNumber: docNumber } : {}),
     TxnDate: optionalDate(input, 'TxnDate') ?? formatQboDate(context.now),
-    CurrencyRef: resolveCurrency(input, company),
+    CurrencyRef: currency,
     ...(customer ? { CustomerRef: customer } : {}),
-    DepositToAccountRef: depositTo,
+    ...(classRef ? { ClassRef: classRef } : {}),
+    ...(departmentRef ? { DepartmentRef: departmentRef } : {}),
+    ...(kind.deposits ? { DepositToAccountRef: depositAccount(input, context) } : {}),
   };
+}
+
+function depositAccount(
+  input: JsonObject,
+  context: WriteContext,
+): { value: string; name?: string } {
+  const { company } = context;
+
+  return (
+    optionalReference(input, company, 'Account', 'DepositToAccountRef') ??
+    referenceTo(
+      company.defaults.undepositedFundsAccountId,
+      company.get('Account', company.defaults.undepositedFundsAccountId)?.Name,
+    )
+  );
+}
+
+/**
+ * Rejects a transaction in another currency than its customer's CurrencyRef with a business
+ * validation error (6000), as QBO does in multicurrency companies.
+ */
+function assertCustomerCurrency(customerId: string, currency: string, context: WriteContext): void {
+  const customer = context.company.get('Customer', customerId);
+  const customerCurrency =
+    (customer?.CurrencyRef as JsonObject | undefined)?.value ?? HOME_CURRENCY;
+
+  if (customerCurrency !== currency) {
+    throw businessValidationFault(
+      `The customer's currency is ${String(customerCurrency)} but the transaction is in ${currency}. ` +
+        'The transaction currency must match the currency of the customer.',
+      'CurrencyRef',
+    );
+  }
 }
 
 /**
  * Keeps the request's DocNumber, or numbers the receipt for `AUTO_GENERATE`. Duplicates are
  * allowed unless the company warns about them and the request lacks `include=allowduplicatedocnum`.
  */
-function resolveDocNumber(input: JsonObject, context: WriteContext): string | undefined {
+function resolveDocNumber(
+  entity: SalesTransactionEntity,
+  input: JsonObject,
+  context: WriteContext,
+): string | undefined {
   const requested = optionalString(input, 'DocNumber', MAX_DOC_NUMBER_LENGTH);
 
   if (requested === 'AUTO_GENERATE') {
@@ -104,12 +193,12 @@ function resolveDocNumber(input: JsonObject, context: WriteContext): string | un
   if (requested !== undefined && requested !== '' && checkDuplicates) {
     const existingId = context.existing?.Id;
     const clash = context.company.find(
-      'SalesReceipt',
-      (receipt) => receipt.Id !== existingId && receipt.DocNumber === requested,
+      entity,
+      (document) => document.Id !== existingId && document.DocNumber === requested,
     );
 
     if (clash) {
-      throw duplicateDocNumberFault(requested, 'SalesReceipt', String(clash.Id));
+      throw duplicateDocNumberFault(requested, entity, String(clash.Id));
     }
   }
 

@@ -265,3 +265,18 @@ export function throttleFault() {
     },
   ]);
 }
+
+/**
+ * Builds the fault for a batch request with more items than QBO accepts in one call.
+ *
+ * NOTE: Intuit documents the 30-item limit but not the fault it returns; the sandbox reports it
+ * as a 2010 validation fault on `BatchItemRequest`.
+ */
+export function batchTooLargeFault(itemCount: number, maxItems: number) {
+  return validation(
+    '2010',
+    'Request has invalid or unsupported property',
+    `BatchItemRequest has ${itemCount} items; the maximum is ${maxItems} per batch`,
+    'BatchItemRequest',
+  );
+}

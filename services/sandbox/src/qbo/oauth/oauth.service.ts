@@ -151,6 +151,25 @@ export class OAuthService {
     }
   }
 
+  /**
+   * Revokes every grant of a realm, as a user disconnecting the app in QuickBooks does: the next
+   * refresh returns invalid_grant and API calls return 401. Returns how many grants were revoked.
+   */
+  revokeRealm(realmId: string): number {
+    let revoked = 0;
+
+    for (const grant of this.grants.values()) {
+      if (grant.realmId === realmId && !grant.revoked) {
+        grant.revoked = true;
+        revoked += 1;
+      }
+    }
+
+    this.logger.log({ message: 'Realm grants revoked', realmId, revoked });
+
+    return revoked;
+  }
+
   /** Returns undefined when the access token may call the realm, else the reason it may not. */
   checkAccessToken(token: string, realmId: string): string | undefined {
     const record = this.accessTokens.get(token);

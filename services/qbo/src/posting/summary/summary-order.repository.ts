@@ -1,0 +1,232 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { type OrderReady, orderReadySchema, parseMessage } from '@qbsync/contracts';
+import { isDuplicateKeyError, MONGOOSE_CONNECTION } from '@qbsync/platform';
+import { type Connection, type Model, Schema } from 'mongoose';
+
+/** An order waiting for, or included in, a daily summary. */
+interface SummaryOrderDocument {
+  /** `<accountId>|<channel>|<channelOrderId>`. */
+  _id: string;
+  accountId: string;
+  connectionId: string;
+  channel: string;
+  /** The summary day, YYYY-MM-DD in the connection's time zone after the cut-off. */
+  day: string;
+  ready: OrderReady;
+  queuedAt: Date;
+}
+
+/** Membership of an order in one summary, inserted once so an order is never in two. */
+interface SummaryMemberDocument {
+  _id: string;
+  batchId: string;
+}
+
+/** One summary document of a store and day: `<accountId>|<connectionId>|<day>|<sequence>`. */
+export interface SummaryBatchDocument {
+  _id: string;
+  accountId: string;
+  connectionId: string;
+  channel: string;
+  day: string;
+  sequence: number;
+  createdAt: Date;
+}
+
+const orderSchema = new Schema<SummaryOrderDocument>(
+  {
+    _id: { type: String, required: true },
+    accountId: { type: String, required: true },
+    connectionId: { type: String, required: true },
+    channel: { type: String, required: true },
+    day: { type: String, required: true },
+    ready: { type: Schema.Types.Mixed, required: true },
+    queuedAt: { type: Date, required: true },
+  },
+  { collection: 'qbo_summary_orders', versionKey: false, minimize: false },
+);
+
+const memberSchema = new Schema<SummaryMemberDocument>(
+  {
+    _id: { type: String, required: true },
+    batchId: { type: String, required: true },
+  },
+  { collection: 'qbo_summary_members', versionKey: false },
+);
+
+const batchSchema = new Schema<SummaryBatchDocument>(
+  {
+    _id: { type: String, required: true },
+    accountId: { type: String, required: true },
+    connectionId: { type: String, required: true },
+    channel: { type: String, required: true },
+    day: { type: String, required: true },
+    sequence: { type: Number, required: true },
+    createdAt: { type: Date, required: true },
+  },
+  { collection: 'qbo_summary_batches', versionKey: false },
+);
+
+/** A store's orders of one day that no summary contains yet. */
+export interface PendingSummaryGroup {
+  accountId: string;
+  connectionId: string;
+  channel: string;
+  day: string;
+  orderIds: string[];
+}
+
+/**
+ * Stores orders of summary transaction modes until their day's summary posts. Every decision is
+ * an insert with a chosen `_id` (an order's membership, a day's next summary number), so two
+ * replicas never put one order into two summaries, as FerretDB's conditional updates could.
+ */
+@Injectable()
+export class SummaryOrderRepository {
+  private readonly orders: Model<SummaryOrderDocument>;
+  private readonly members: Model<SummaryMemberDocument>;
+  private readonly batches: Model<SummaryBatchDocument>;
+
+  constructor(@Inject(MONGOOSE_CONNECTION) connection: Connection) {
+    this.orders = connection.model<SummaryOrderDocument>('QboSummaryOrder', orderSchema);
+    this.members = connection.model<SummaryMemberDocument>('QboSummaryMember', memberSchema);
+    this.batches = connection.model<SummaryBatchDocument>('QboSummaryBatch', batchSchema);
+  }
+
+  /**
+   * Queues the order for `day`, or replaces the queued version while no summary contains it.
+   * NOTE: a summary created between the check and the replace reads the replaced version.
+   */
+  async enqueue(ready: OrderReady, day: string): Promise<'queued' | 'already_summarized'> {
+    const id = orderKey(ready);
+    const document: SummaryOrderDocument = {
+      _id: id,
+      accountId: ready.order.accountId,
+      connectionId: ready.order.connectionId,
+      channel: ready.order.channel,
+      day,
+      ready,
+      queuedAt: new Date(),
+    };
+
+    if (await this.members.exists({ _id: id })) {
+      return 'already_summarized';
+    }
+
+    await this.orders.replaceOne({ _id: id }, document, { upsert: true });
+
+    return 'queued';
+  }
+
+  /** Returns queued orders that no summary holds, grouped by account, store and day. */
+  async pendingGroups(): Promise<PendingSummaryGroup[]> {
+    const queued = await this.orders
+      .find({}, { accountId: 1, connectionId: 1, channel: 1, day: 1 })
+      .lean<Array<Omit<SummaryOrderDocument, 'ready' | 'queuedAt'>>>()
+      .exec();
+    const summarized = new Set(
+      (
+        await this.members
+          .find({ _id: { $in: queued.map((entry) => entry._id) } }, { _id: 1 })
+          .lean<Array<{ _id: string }>>()
+          .exec()
+      ).map((entry) => entry._id),
+    );
+    const groups = new Map<string, PendingSummaryGroup>();
+
+    for (const entry of queued.filter((candidate) => !summarized.has(candidate._id))) {
+      const key = [entry.accountId, entry.connectionId, entry.day].join('|');
+      const group = groups.get(key) ?? {
+        accountId: entry.accountId,
+        connectionId: entry.connectionId,
+        channel: entry.channel,
+        day: entry.day,
+        orderIds: [],
+      };
+
+      group.orderIds.push(entry._id);
+      groups.set(key, group);
+    }
+
+    return [...groups.values()];
+  }
+
+  /**
+   * Takes the day's next summary number for the group and puts its orders into it. Returns
+   * undefined when another replica took that number first; its orders stay queued.
+   */
+  async createBatch(group: PendingSummaryGroup): Promise<SummaryBatchDocument | undefined> {
+    const sequence = await this.batches.countDocuments({
+      accountId: group.accountId,
+      connectionId: group.connectionId,
+      day: group.day,
+    });
+    const batch: SummaryBatchDocument = {
+      _id: [group.accountId, group.connectionId, group.day, sequence].join('|'),
+      accountId: group.accountId,
+      connectionId: group.connectionId,
+      channel: group.channel,
+      day: group.day,
+      sequence,
+      createdAt: new Date(),
+    };
+
+    try {
+      await this.batches.collection.insertOne(batch as never);
+    } catch (error) {
+      if (isDuplicateKeyError(error)) {
+        return undefined;
+      }
+
+      throw error;
+    }
+
+    for (const id of group.orderIds) {
+      try {
+        await this.members.collection.insertOne({ _id: id, batchId: batch._id } as never);
+      } catch (error) {
+        // Another summary took the order first; it stays in that one.
+        if (!isDuplicateKeyError(error)) {
+          throw error;
+        }
+      }
+    }
+
+    return batch;
+  }
+
+  /** Returns the summaries created since `since`, oldest first, so unposted ones are retried. */
+  async recentBatches(since: Date): Promise<SummaryBatchDocument[]> {
+    return this.batches
+      .find({ createdAt: { $gte: since } })
+      .sort({ createdAt: 1 })
+      .lean<SummaryBatchDocument[]>()
+      .exec();
+  }
+
+  /** Returns the orders a summary holds, in the order they were queued. */
+  async ordersOf(batchId: string): Promise<OrderReady[]> {
+    const ids = (
+      await this.members.find({ batchId }, { _id: 1 }).lean<Array<{ _id: string }>>().exec()
+    ).map((entry) => entry._id);
+    const documents = await this.orders
+      .find({ _id: { $in: ids } })
+      .sort({ queuedAt: 1 })
+      .lean<SummaryOrderDocument[]>()
+      .exec();
+
+    return documents.map((document) => {
+      const parsed = parseMessage(orderReadySchema, document.ready);
+
+      if (!parsed.ok) {
+        throw new Error(`Queued summary order ${document._id} is invalid: ${parsed.error}`);
+      }
+
+      return parsed.value;
+    });
+  }
+}
+
+function orderKey(ready: OrderReady): string {
+  return [ready.order.accountId, ready.order.channel, ready.order.channelOrderId].join('|');
+}
