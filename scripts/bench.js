@@ -27,6 +27,14 @@ const ORDER_COUNT = Number(process.env.BENCH_ORDERS ?? 2000);
 const SEND_CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
 const LATENCY_RATE = Number(process.env.BENCH_LATENCY_RATE ?? 20);
 const LATENCY_SECONDS = Number(process.env.BENCH_LATENCY_SECONDS ?? 20);
+// This run measures the services, not Intuit's limits: all orders go to one sandbox company, which
+// enforces no limits here, so qbo's per-company governor is opened wide. bench-qbo.js measures one
+// company at Intuit's limits (500 requests a minute).
+const UNTHROTTLED_QBO = {
+  QBO_REQUESTS_PER_MINUTE: '1000000',
+  QBO_REQUESTS_PER_SECOND: '100000',
+  QBO_MAX_IN_FLIGHT: '64',
+};
 
 async function main() {
   const infra = startInfrastructure();
@@ -35,7 +43,9 @@ async function main() {
   let nats;
   try {
     for (const service of SERVICES) {
-      running.push(await startService(stack, service));
+      const env = service === 'qbo' ? UNTHROTTLED_QBO : {};
+
+      running.push(await startService(stack, service, { env }));
     }
 
     const account = await connectDemoAccount(stack, { name: 'Benchmark shop' });

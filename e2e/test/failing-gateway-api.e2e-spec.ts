@@ -79,12 +79,12 @@ describe('gateway API', () => {
     });
   });
 
-  describe('account that posts to QuickBooks Desktop', () => {
+  describe('account with an unknown QuickBooks target', () => {
     let response: HttpResult<ErrorBody>;
 
     beforeAll(async () => {
       response = await callGateway(stack.current, 'POST', '/api/accounts', {
-        body: { name: 'Desktop shop', target: 'qbd' },
+        body: { name: 'Other books', target: 'xero' },
       });
     });
 
@@ -92,10 +92,8 @@ describe('gateway API', () => {
       expect(response.status).toBe(400);
     });
 
-    it('says Desktop is not available', () => {
-      expect(response.body.message).toBe(
-        'target: qbd (QuickBooks Desktop) is not available in this version; use qbo',
-      );
+    it('names the field', () => {
+      expect(response.body.message).toMatch(/^target: /);
     });
   });
 

@@ -5,7 +5,12 @@ import { AccountRepository } from './accounts/account.repository';
 import { AccountsController } from './accounts/accounts.controller';
 import { ApiTokenGuard } from './auth/api-token.guard';
 import { ConnectionsController } from './connections/connections.controller';
+import { ConnectorClient } from './connections/connector.client';
+import { QbdConnectionController } from './qbd/qbd-connection.controller';
+import { QboSettingsController } from './qbo-settings/qbo-settings.controller';
 import { RpcClient } from './rpc/rpc.client';
+import { RulesController } from './rules/rules.controller';
+import { RulesRpcClient } from './rules/rules-rpc.client';
 import { RetentionJob } from './sync-log/retention.job';
 import { SyncEventRepository } from './sync-log/sync-event.repository';
 import { SyncEventsWorker } from './sync-log/sync-events.worker';
@@ -13,10 +18,20 @@ import { SyncLogController } from './sync-log/sync-log.controller';
 
 @Module({
   imports: [ScheduleModule.forRoot()],
-  controllers: [AccountsController, ConnectionsController, SyncLogController],
+  controllers: [
+    AccountsController,
+    // Before ConnectionsController, whose `connections/:channel` route would match it first.
+    QbdConnectionController,
+    ConnectionsController,
+    SyncLogController,
+    QboSettingsController,
+    RulesController,
+  ],
   providers: [
     ApiTokenGuard,
     RpcClient,
+    ConnectorClient,
+    RulesRpcClient,
     AccountRepository,
     SyncEventRepository,
     SyncEventsWorker,

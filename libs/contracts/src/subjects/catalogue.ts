@@ -38,10 +38,22 @@ export const Subjects = {
   QboConnectionAuthorize: 'qbo.connection.authorize.1',
   /** Request/reply: read a QuickBooks Online connection's status (never its tokens). */
   QboConnectionGet: 'qbo.connection.get.1',
+  /** Request/reply: disconnect a QuickBooks Online company; its tokens are revoked at Intuit. */
+  QboConnectionDisconnect: 'qbo.connection.disconnect.1',
   /** Request/reply: the QuickBooks Online company's cached lists (accounts, classes, tax codes...). */
   QboCompanyListsGet: 'qbo.company-lists.get.1',
+  /** Request/reply: replace a QuickBooks Online connection's posting settings. */
+  QboPostingSettingsPut: 'qbo.posting-settings.put.1',
+  /** Request/reply: read a QuickBooks Online connection's posting settings. */
+  QboPostingSettingsGet: 'qbo.posting-settings.get.1',
   /** Request/reply: the QuickBooks Desktop company file's cached lists. */
   QbdCompanyListsGet: 'qbd.company-lists.get.1',
+  /** Request/reply: pair a QuickBooks Desktop company file (Web Connector user and password). */
+  QbdConnectionPair: 'qbd.connection.pair.1',
+  /** Request/reply: issue a new Web Connector password for a paired company file. */
+  QbdPasswordReset: 'qbd.connection.password-reset.1',
+  /** Request/reply: the `.qwc` file that adds the company file to the Web Connector. */
+  QbdQwcGet: 'qbd.connection.qwc.1',
   /** Request/reply: store an account's rule set in the rules service. */
   RuleSetPut: 'rules.rule-set.put.1',
 } as const;
@@ -120,10 +132,45 @@ export const Consumers = {
     maxDeliver: 5,
     ackWaitSeconds: 30,
   },
+  RulesRefundReceived: {
+    stream: Streams.Orders,
+    durable: 'rules-refund-received',
+    filterSubject: Subjects.RefundReceived,
+    maxDeliver: 5,
+    ackWaitSeconds: 30,
+  },
+  RulesPayoutReceived: {
+    stream: Streams.Payouts,
+    durable: 'rules-payout-received',
+    filterSubject: Subjects.PayoutReceived,
+    maxDeliver: 5,
+    ackWaitSeconds: 30,
+  },
   QboOrderReady: {
     stream: Streams.Orders,
     durable: 'qbo-order-ready',
     filterSubject: Subjects.OrderReadyForQbo,
+    maxDeliver: 8,
+    ackWaitSeconds: 60,
+  },
+  QbdOrderReady: {
+    stream: Streams.Orders,
+    durable: 'qbd-order-ready',
+    filterSubject: Subjects.OrderReadyForQbd,
+    maxDeliver: 8,
+    ackWaitSeconds: 60,
+  },
+  QbdRefundReady: {
+    stream: Streams.Orders,
+    durable: 'qbd-refund-ready',
+    filterSubject: Subjects.RefundReadyForQbd,
+    maxDeliver: 8,
+    ackWaitSeconds: 60,
+  },
+  QboRefundReady: {
+    stream: Streams.Orders,
+    durable: 'qbo-refund-ready',
+    filterSubject: Subjects.RefundReadyForQbo,
     maxDeliver: 8,
     ackWaitSeconds: 60,
   },

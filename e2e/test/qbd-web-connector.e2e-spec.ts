@@ -1,0 +1,215 @@
+import { randomUUID } from 'node:crypto';
+
+import { type QbdConnectionStatus } from '@qbsync/contracts';
+import { type RunningService, startService } from '@qbsync/platform';
+import { qbdService } from '@qbsync/qbd';
+import { freePort, withInfrastructure } from '@qbsync/testing';
+
+import {
+  type ConnectedAccount,
+  listSyncEvents,
+  requestGateway,
+  SHOP_DOMAIN,
+  waitForSyncEvent,
+  WEBHOOK_SECRET,
+} from './support/gateway';
+import { deliverWebhook, SAMPLE_ORDER_ID, sampleOrder } from './support/shopify';
+import { useStack } from './support/stack';
+
+const infra = withInfrastructure();
+
+interface SandboxSession {
+  authentication: string;
+  messages: number;
+  closed: boolean;
+  lostToTimeBudget: boolean;
+}
+
+interface SandboxCompany {
+  transactions: Array<{
+    type: string;
+    refNumber?: string;
+    total: string;
+    memo?: string;
+    entityName?: string;
+  }>;
+}
+
+async function sandbox<T>(url: string, method: string, body?: unknown): Promise<T> {
+  const response = await fetch(url, {
+    method,
+    headers: { 'Content-Type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+
+  if (!response.ok) {
+    throw new Error(`${method} ${url} returned ${response.status}: ${await response.text()}`);
+  }
+
+  return (await response.json()) as T;
+}
+
+describe('QuickBooks Desktop through the Web Connector', () => {
+  const stack = useStack(infra);
+  let qbd: RunningService<object>;
+  let account: ConnectedAccount;
+  let pairing: QbdConnectionStatus;
+  let qwc: string;
+  let appUrl: string;
+  let companyUrl: string;
+
+  beforeAll(async () => {
+    const port = await freePort();
+    const mongo = new URL(infra.current.mongoUri);
+
+    mongo.pathname = '/qbsync-qbd';
+    qbd = await startService(qbdService, {
+      NODE_ENV: 'test',
+      LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'error',
+      HTTP_HOST: '127.0.0.1',
+      HTTP_PORT: String(port),
+      NATS_URL: infra.current.natsUrl,
+      MONGODB_URI: mongo.toString(),
+      QBD_PUBLIC_URL: `http://127.0.0.1:${port}`,
+    });
+
+    const { accountId } = await requestGateway<{ accountId: string }>(
+      stack.current,
+      'POST',
+      '/api/accounts',
+      {
+        name: 'Desktop shop',
+        target: 'qbd',
+      },
+    );
+
+    await requestGateway(stack.current, 'POST', `/api/accounts/${accountId}/connections/shopify`, {
+      shopDomain: SHOP_DOMAIN,
+      webhookSecret: WEBHOOK_SECRET,
+    });
+    account = { accountId, shopDomain: SHOP_DOMAIN, webhookSecret: WEBHOOK_SECRET, realmId: '' };
+    pairing = await requestGateway<QbdConnectionStatus>(
+      stack.current,
+      'POST',
+      `/api/accounts/${accountId}/connections/quickbooks-desktop`,
+      { appName: 'Desktop shop sync' },
+    );
+    const download = await fetch(
+      `${stack.current.gatewayUrl}/api/accounts/${accountId}/connections/quickbooks-desktop/qwc`,
+      {
+        headers: { Authorization: `Bearer ${stack.current.apiToken}` },
+      },
+    );
+
+    qwc = await download.text();
+    appUrl = /<AppURL>([^<]+)<\/AppURL>/.exec(qwc)?.[1] ?? '';
+    companyUrl = `${stack.current.sandboxUrl}/qbwc-sandbox/companies/${randomUUID()}`;
+    await sandbox(companyUrl, 'PUT', {});
+  }, 120_000);
+
+  afterAll(async () => {
+    await qbd?.stop();
+  }, 60_000);
+
+  it('pairs with a user, a one-time password and a .qwc file', () => {
+    expect(pairing.userName).toMatch(/^qbsync-[0-9a-f]{12}$/);
+    expect(pairing.password).toHaveLength(24);
+    expect(qwc).toContain(`<UserName>${pairing.userName}</UserName>`);
+    expect(qwc).toContain(`<OwnerID>${pairing.ownerId}</OwnerID>`);
+    expect(qwc).toContain(`<FileID>${pairing.fileId}</FileID>`);
+    expect(qwc).toContain('<QBType>QBFS</QBType>');
+    expect(qwc).toContain('<RunEveryNMinutes>1</RunEveryNMinutes>');
+    expect(qwc).not.toContain(pairing.password!);
+    expect(appUrl).toBe(`${qbd.url}/qbwc`);
+  });
+
+  it('posts a Shopify order once, however often the webhook arrives', async () => {
+    const order = sampleOrder();
+
+    await deliverWebhook(stack.current, account, order);
+    await deliverWebhook(stack.current, account, order);
+    await waitForSyncEvent(stack.current, account.accountId, String(SAMPLE_ORDER_ID), 'received');
+
+    const sessions = await sandbox<SandboxSession[]>(`${companyUrl}/sessions`, 'POST', {
+      appUrl,
+      userName: pairing.userName,
+      password: pairing.password,
+      maxSessions: 10,
+    });
+
+    await waitForSyncEvent(stack.current, account.accountId, String(SAMPLE_ORDER_ID), 'posted');
+    const events = await listSyncEvents(stack.current, account.accountId, { status: 'posted' });
+    const posted = events.find((event) => event.documentKind === 'sales_receipt')!;
+    const company = await sandbox<SandboxCompany>(companyUrl, 'GET');
+    const receipts = company.transactions.filter((txn) => txn.type === 'SalesReceipt');
+
+    expect(receipts).toHaveLength(1);
+    expect(receipts[0]?.total).toBe('598.94');
+    expect(receipts[0]?.refNumber).toBe('1001');
+    expect(receipts[0]?.memo).toContain(String(SAMPLE_ORDER_ID));
+    expect(posted.stage).toBe('qbd');
+    expect(posted.documentTotal).toBe(59894);
+    expect(sessions.at(-1)?.authentication).toBe('none');
+    expect(sessions.every((session) => !session.lostToTimeBudget)).toBe(true);
+  });
+
+  it("posts the sample order's partial refund as a credit memo and a card refund", async () => {
+    const company = await sandbox<SandboxCompany>(companyUrl, 'GET');
+    const creditMemos = company.transactions.filter((txn) => txn.type === 'CreditMemo');
+    const cardRefunds = company.transactions.filter((txn) => txn.type === 'ARRefundCreditCard');
+
+    expect(creditMemos.map((txn) => txn.total)).toEqual(['209.00']);
+    expect(cardRefunds.map((txn) => txn.total)).toEqual(['209.00']);
+    expect(creditMemos[0]?.entityName).toBe(
+      company.transactions.find((txn) => txn.type === 'SalesReceipt')?.entityName,
+    );
+  });
+
+  it('rejects the old password after a new one is issued', async () => {
+    const renewed = await requestGateway<QbdConnectionStatus>(
+      stack.current,
+      'POST',
+      `/api/accounts/${account.accountId}/connections/quickbooks-desktop/password`,
+    );
+    const [withOld] = await sandbox<SandboxSession[]>(`${companyUrl}/sessions`, 'POST', {
+      appUrl,
+      userName: pairing.userName,
+      password: pairing.password,
+    });
+    const [withNew] = await sandbox<SandboxSession[]>(`${companyUrl}/sessions`, 'POST', {
+      appUrl,
+      userName: renewed.userName,
+      password: renewed.password,
+    });
+
+    expect(renewed.password).not.toBe(pairing.password);
+    expect(withOld?.authentication).toBe('nvu');
+    expect(withNew?.authentication).not.toBe('nvu');
+  });
+
+  it('refuses Desktop pairing for an account that posts to QuickBooks Online', async () => {
+    const { accountId } = await requestGateway<{ accountId: string }>(
+      stack.current,
+      'POST',
+      '/api/accounts',
+      {
+        name: 'Online shop',
+      },
+    );
+    const response = await fetch(
+      `${stack.current.gatewayUrl}/api/accounts/${accountId}/connections/quickbooks-desktop`,
+      {
+        method: 'POST',
+        headers: {
+          Authorization: `Bearer ${stack.current.apiToken}`,
+          'Content-Type': 'application/json',
+        },
+        body: '{}',
+      },
+    );
+    const events = await listSyncEvents(stack.current, account.accountId, { status: 'failed' });
+
+    expect(response.status).toBe(400);
+    expect(events).toHaveLength(0);
+  });
+});

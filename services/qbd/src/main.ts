@@ -1,0 +1,7 @@
+import 'reflect-metadata';
+
+import { runService } from '@qbsync/platform';
+
+import { qbdService } from './qbd.service';
+
+void runService(qbdService);
