@@ -85,6 +85,20 @@ describe('JetStreamService', () => {
     await service?.stop();
   });
 
+  it('updates a consumer an earlier version created', async () => {
+    const upgraded = { ...consumer, durable: 'test-upgraded', maxDeliver: 3, ackWaitSeconds: 5 };
+
+    await jetStream.ensureConsumer(upgraded);
+    await jetStream.ensureConsumer({ ...upgraded, maxDeliver: 7, ackWaitSeconds: 45 });
+
+    const info = await (
+      await probe.jetstreamManager()
+    ).consumers.info(stream.name, 'test-upgraded');
+
+    expect(info.config.max_deliver).toBe(7);
+    expect(info.config.ack_wait).toBe(45_000_000_000);
+  });
+
   it('drops a republished message id', async () => {
     const first = await jetStream.publish(
       'testorders.created.1',

@@ -93,17 +93,37 @@ export class JetStreamService implements OnApplicationShutdown {
     }
   }
 
+  /**
+   * Creates the durable consumer, or updates it when an earlier version of the service created it
+   * with other settings. During a rolling upgrade old and new replicas share the consumer, so the
+   * settings that can change between versions (filter, redeliveries, ack wait) are updated in place.
+   */
   async ensureConsumer(definition: ConsumerDefinition): Promise<void> {
     const manager = await this.getManager();
-
-    await manager.consumers.add(definition.stream.name, {
-      durable_name: definition.durable,
-      ack_policy: AckPolicy.Explicit,
-      deliver_policy: DeliverPolicy.All,
+    const settings = {
       filter_subject: definition.filterSubject,
       max_deliver: definition.maxDeliver,
       ack_wait: nanos(definition.ackWaitSeconds * 1000),
-    });
+    };
+
+    try {
+      await manager.consumers.add(definition.stream.name, {
+        durable_name: definition.durable,
+        ack_policy: AckPolicy.Explicit,
+        deliver_policy: DeliverPolicy.All,
+        ...settings,
+      });
+    } catch (error) {
+      if (!isConsumerConflict(error)) {
+        throw error;
+      }
+
+      await manager.consumers.update(definition.stream.name, definition.durable, settings);
+      this.logger.info("Updated JetStream consumer to this version's settings", {
+        stream: definition.stream.name,
+        consumer: definition.durable,
+      });
+    }
   }
 
   async publish(subject: string, payload: unknown, options: PublishOptions = {}): Promise<PubAck> {
@@ -312,6 +332,11 @@ function decode(message: JsMsg): { ok: true; value: unknown } | { ok: false; err
   } catch (error) {
     return { ok: false, error: `body is not JSON (${errorMessage(error)})` };
   }
+}
+
+/** True when a durable consumer of that name exists with other settings. */
+function isConsumerConflict(error: unknown): boolean {
+  return error instanceof Error && /consumer already exists/i.test(error.message);
 }
 
 function isNotFound(error: unknown): boolean {
