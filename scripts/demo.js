@@ -2,7 +2,9 @@
 // The product's main job in one command. It starts NATS, FerretDB and every service as its own
 // process, and connects a demo account to the sandbox Shopify shop and QuickBooks Online company.
 // Then it replays Shopify's published sample orders as signed webhooks, each delivered twice, and
-// checks in QuickBooks that every order posted exactly once and balances to the cent.
+// checks in QuickBooks that every order posted exactly once and balances to the cent. A second
+// account does the same into a simulated QuickBooks Desktop company file, through the sandbox's
+// Web Connector polling the qbd service.
 const { decimalToMinor, minorToDecimal } = require('@qbsync/contracts');
 
 const { connectDemoAccount, listSyncEvents } = require('./stack/account');
@@ -12,9 +14,14 @@ const {
   listSalesReceipts,
   receiptsByOrderId,
 } = require('./stack/quickbooks-audit');
+const {
+  connectDesktopAccount,
+  desktopTransactions,
+  runWebConnector,
+} = require('./stack/quickbooks-desktop');
 const { stackEnvironment, startService, stopService } = require('./stack/services');
 
-const SERVICES = ['sandbox', 'gateway', 'connectors', 'rules', 'qbo'];
+const SERVICES = ['sandbox', 'gateway', 'connectors', 'rules', 'qbo', 'qbd'];
 const TERMINAL = new Set(['posted', 'failed', 'rejected']);
 const WAIT_MS = Number(process.env.DEMO_TIMEOUT_MS ?? 60_000);
 
@@ -39,8 +46,10 @@ async function main() {
       `delivered ${deliveries.length} signed webhooks for ${orderIds.length} sample orders`,
     );
     const outcomes = await waitForOutcomes(stack, account.accountId, orderIds);
-    const ok = await report(stack, account, orderIds, outcomes);
-    process.exitCode = ok ? 0 : 1;
+    const onlineOk = await report(stack, account, orderIds, outcomes);
+
+    const desktopOk = await postToDesktop(stack);
+    process.exitCode = onlineOk && desktopOk ? 0 : 1;
   } finally {
     for (const handle of running.reverse()) {
       await stopService(handle);
@@ -88,13 +97,84 @@ async function replaySampleOrders(stack, account) {
   return deliveries;
 }
 
-/** Polls the sync activity log until every order has a final outcome. */
-async function waitForOutcomes(stack, accountId, orderIds) {
+/**
+ * Sends the same sample orders to an account that keeps its books in QuickBooks Desktop, runs Web
+ * Connector sessions until every order has an outcome, and checks the company file's receipts.
+ */
+async function postToDesktop(stack) {
+  const desktop = await connectDesktopAccount(stack);
+  console.log(
+    `\naccount ${desktop.accountId} connected to ${desktop.shopDomain} and a QuickBooks Desktop company file (Web Connector user ${desktop.userName})`,
+  );
+  const deliveries = await replaySampleOrders(stack, desktop);
+  const orderIds = [...new Set(deliveries.map((delivery) => String(delivery.orderId)))];
+  const outcomes = await waitForOutcomes(stack, desktop.accountId, orderIds, async () => {
+    await runWebConnector(stack, desktop);
+  });
+  const transactions = await desktopTransactions(stack, desktop);
+  const rows = orderIds.map((orderId) => {
+    const event = outcomes.get(orderId);
+    const memo = new RegExp(`\\b${orderId}\\b`);
+    const receipts = transactions.filter(
+      (txn) => txn.type === 'SalesReceipt' && memo.test(txn.memo ?? ''),
+    );
+    const currency = event?.currency ?? 'USD';
+    const channelTotal =
+      event?.channelTotal === undefined ? '?' : minorToDecimal(event.channelTotal, currency);
+    const desktopTotal = receipts[0]
+      ? minorToDecimal(decimalToMinor(receipts[0].total, currency), currency)
+      : '-';
+
+    return {
+      orderId,
+      number: event?.orderNumber ?? '?',
+      currency,
+      channelTotal,
+      document: receipts[0] ? `SalesReceipt ${receipts[0].refNumber}` : '-',
+      desktopTotal,
+      status:
+        receipts.length > 1 ? `POSTED ${receipts.length} TIMES` : (event?.status ?? 'no outcome'),
+      ok: receipts.length === 1 && channelTotal === desktopTotal && event?.status === 'posted',
+      reason:
+        event && event.status !== 'posted'
+          ? `${event.message}${event.fix ? ` Fix: ${event.fix}` : ''}`
+          : '',
+    };
+  });
+
+  console.table(rows.map(({ ok: _ok, reason: _reason, ...row }) => row));
+  for (const row of rows.filter((item) => item.reason)) {
+    console.log(`order ${row.orderId}: ${row.reason}`);
+  }
+
+  const ok = rows.every((row) => row.ok);
+  console.log(
+    ok
+      ? `All ${rows.length} orders posted to QuickBooks Desktop exactly once and balance to the cent.`
+      : 'Some orders did not post to QuickBooks Desktop exactly once or do not balance.',
+  );
+
+  return ok;
+}
+
+/** True for an order's own outcome, not that of one of its refunds. */
+function isOrderEvent(event) {
+  const refundKinds = new Set(['refund_receipt', 'credit_memo']);
+
+  return (event.entity ?? 'order') === 'order' && !refundKinds.has(event.documentKind);
+}
+
+/**
+ * Polls the sync activity log until every order has a final outcome. `beforePoll` runs first on
+ * each round, for example a Web Connector session that does the posting.
+ */
+async function waitForOutcomes(stack, accountId, orderIds, beforePoll = async () => {}) {
   const deadline = Date.now() + WAIT_MS;
   for (;;) {
+    await beforePoll();
     const events = await listSyncEvents(stack, accountId);
     const outcomes = new Map();
-    for (const event of events.filter((item) => TERMINAL.has(item.status))) {
+    for (const event of events.filter((item) => TERMINAL.has(item.status) && isOrderEvent(item))) {
       outcomes.set(event.channelOrderId, event);
     }
 
