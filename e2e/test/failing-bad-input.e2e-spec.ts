@@ -356,6 +356,21 @@ describe('bad input', () => {
     it('says the body is too large', () => {
       expect(response.body.message).toContain('larger than');
     });
+
+    it('logs a rejection naming the limit', async () => {
+      const rejected = await waitForSyncEvent(
+        stack.current,
+        account.accountId,
+        String(OrderIds.oversized),
+        'rejected',
+      );
+
+      expect(rejected.message).toContain('WEBHOOK_BODY_LIMIT_BYTES');
+    });
+
+    it('posts no sales receipt', async () => {
+      expect(await salesReceiptsForOrder(audit, OrderIds.oversized)).toEqual([]);
+    });
   });
 
   // These run last: by now the pipeline has finished every later order, so an order that slipped
@@ -365,7 +380,6 @@ describe('bad input', () => {
       OrderIds.wrongSignature,
       OrderIds.missingSignature,
       OrderIds.unknownShop,
-      OrderIds.oversized,
     ].map(String);
 
     it.each(rejectedOrderIds)('order %s has no sync event', async (orderId) => {
