@@ -32,6 +32,12 @@ describe('rules change how an order posts', () => {
       conditions: [{ field: 'reference_number', comparison: 'map_all' }],
       action: { kind: 'order_number' },
     });
+    await requestGateway(stack.current, 'POST', `/api/accounts/${account.accountId}/rules`, {
+      ruleId: 'online-class',
+      name: 'Shopify sales in the Online class',
+      conditions: [{ field: 'reference_number', comparison: 'map_all' }],
+      action: { kind: 'class', value: 'Online' },
+    });
   });
 
   it('posts the document under the number a rule mapped', async () => {
@@ -47,10 +53,16 @@ describe('rules change how an order posts', () => {
     );
     const receipts = await salesReceiptsForOrder(audit, orderId);
 
-    // Version 1 is the target the account creation stored; the two rules made versions 2 and 3.
-    expect(posted.ruleSetVersion).toBe(3);
+    // Version 1 is the target the account creation stored; the three rules made versions 2 to 4.
+    expect(posted.ruleSetVersion).toBe(4);
     expect(receipts).toHaveLength(1);
     expect(receipts[0]!.DocNumber).toBe(orderId);
+  });
+
+  it('posts the document in the class a rule chose', async () => {
+    const [receipt] = await salesReceiptsForOrder(audit, SAMPLE_ORDER_ID);
+
+    expect((receipt as { ClassRef?: { name?: string } }).ClassRef?.name).toBe('Online');
   });
 
   it('skips an order a rule excludes and posts nothing', async () => {
@@ -68,7 +80,7 @@ describe('rules change how an order posts', () => {
 
     expect(skipped.stage).toBe('rules');
     expect(skipped.message).toBe(
-      'Not imported to QuickBooks: rule "Skip test orders" excludes this order (rule-set version 3)',
+      'Not imported to QuickBooks: rule "Skip test orders" excludes this order (rule-set version 4)',
     );
     expect(await salesReceiptsForOrder(audit, skippedId)).toEqual([]);
   });
