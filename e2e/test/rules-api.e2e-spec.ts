@@ -222,4 +222,38 @@ describe('rules API', () => {
     expect(response.body.templates.length).toBeGreaterThan(10);
     expect(response.body.comparisons).toContain('matches');
   });
+
+  it('turns a product-mapping fix into a rule', async () => {
+    await api()
+      .post(`${base}/fixes/product-mapping`)
+      .set(auth())
+      .send({ sku: 'IPOD2008GREEN', itemName: 'iPod Nano 8GB' })
+      .expect(201);
+    const listed = await api().get(base).set(auth()).expect(200);
+    const names = (listed.body.rules as Array<{ name: string }>).map((rule) => rule.name);
+
+    expect(names).toContain('Map SKU IPOD2008GREEN to iPod Nano 8GB');
+  });
+
+  it('turns a missing-customer fix into a rule', async () => {
+    await api()
+      .post(`${base}/fixes/missing-customer`)
+      .set(auth())
+      .send({ email: 'bob.norman@mail.example.com', customerName: 'Bob Norman' })
+      .expect(201);
+    const listed = await api().get(base).set(auth()).expect(200);
+    const names = (listed.body.rules as Array<{ name: string }>).map((rule) => rule.name);
+
+    expect(names).toContain('Post orders of bob.norman@mail.example.com to Bob Norman');
+  });
+
+  it('rejects a fix without an item name', async () => {
+    const response = await api()
+      .post(`${base}/fixes/product-mapping`)
+      .set(auth())
+      .send({ sku: 'IPOD2008GREEN' })
+      .expect(400);
+
+    expect(response.body.message).toContain('itemName');
+  });
 });

@@ -31,6 +31,16 @@ import { RulesRpcClient } from './rules-rpc.client';
  */
 export const MAX_CSV_BYTES = 900 * 1024;
 
+const productMappingFixSchema = z.object({
+  sku: z.string().trim().min(1, 'must be the SKU from the failed order'),
+  itemName: z.string().trim().min(1, 'must be the QuickBooks item name to post the SKU as'),
+});
+
+const missingCustomerFixSchema = z.object({
+  email: z.string().trim().min(1, "must be the buyer's email from the failed order"),
+  customerName: z.string().trim().min(1, 'must be the QuickBooks customer to post the orders to'),
+});
+
 const flag = z
   .enum(['true', 'false'])
   .optional()
@@ -108,6 +118,51 @@ export class RulesController {
       rule,
       ...(fromTemplate !== undefined ? { fromTemplate } : {}),
       ...(position !== undefined ? { position } : {}),
+    });
+  }
+
+  /**
+   * Fixes an order that failed because its SKU matches no QuickBooks item: adds an ordinary rule
+   * that maps the SKU to the item, which the next re-sync uses. Body: `{ "sku", "itemName" }`.
+   */
+  @Post('fixes/product-mapping')
+  async fixProductMapping(
+    @Param('accountId') accountId: string,
+    @Body() body: unknown,
+  ): Promise<unknown> {
+    await this.requireAccount(accountId);
+    const fix = parseRequest(productMappingFixSchema, body);
+
+    return this.rules.send(RuleSubjects.Create, {
+      accountId,
+      rule: {
+        name: `Map SKU ${fix.sku} to ${fix.itemName}`,
+        conditions: [{ field: 'line.sku', comparison: 'equals', value: fix.sku }],
+        action: { kind: 'item', value: fix.itemName },
+      },
+    });
+  }
+
+  /**
+   * Fixes an order that failed because its customer matches no QuickBooks customer: adds an
+   * ordinary rule that posts that buyer's orders to a named customer. Body: `{ "email",
+   * "customerName" }`.
+   */
+  @Post('fixes/missing-customer')
+  async fixMissingCustomer(
+    @Param('accountId') accountId: string,
+    @Body() body: unknown,
+  ): Promise<unknown> {
+    await this.requireAccount(accountId);
+    const fix = parseRequest(missingCustomerFixSchema, body);
+
+    return this.rules.send(RuleSubjects.Create, {
+      accountId,
+      rule: {
+        name: `Post orders of ${fix.email} to ${fix.customerName}`,
+        conditions: [{ field: 'customer_email', comparison: 'equals', value: fix.email }],
+        action: { kind: 'customer_name', value: fix.customerName },
+      },
     });
   }
 
