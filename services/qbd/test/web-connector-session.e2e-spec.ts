@@ -468,6 +468,13 @@ describe('Web Connector sessions', () => {
       expect(reports.filter((report) => report.authentication === 'ok').length).toBeGreaterThan(1);
       expect(reports.filter((report) => report.lostToTimeBudget)).toHaveLength(0);
       expect(reports.every((report) => report.authentication !== 'ok' || report.closed)).toBe(true);
+
+      const metrics = await (await fetch(`${budgeted.url}/metrics`)).text();
+      const sessionsMeasured = /^qbsync_qbd_session_seconds_count (\d+)/m.exec(metrics)?.[1];
+      const posted = /^qbsync_qbd_session_requests_total\{outcome="posted"\} (\d+)/m.exec(metrics);
+
+      expect(Number(sessionsMeasured)).toBeGreaterThan(1);
+      expect(Number(posted?.[1])).toBeGreaterThanOrEqual(8);
     } finally {
       await budgeted.stop();
     }

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 
 import { Inject, Injectable } from '@nestjs/common';
-import { APP_CONFIG, AppLogger, SyncEventPublisher } from '@qbsync/platform';
+import { APP_CONFIG, AppLogger, MetricsService, SyncEventPublisher } from '@qbsync/platform';
+import { type Counter, type Histogram } from 'prom-client';
 
 import { type CompanyFileDocument } from '../company/company-file.schema';
 import { CompanyFileRepository } from '../company/company-file.repository';
@@ -35,6 +36,8 @@ const HRESULT_PARSE_ERROR = '0x80040400';
 @Injectable()
 export class WebConnectorService {
   private readonly logger: AppLogger;
+  private readonly sessionSeconds: Histogram;
+  private readonly sessionDocuments: Counter<'outcome'>;
 
   constructor(
     private readonly companyFiles: CompanyFileRepository,
@@ -45,9 +48,23 @@ export class WebConnectorService {
     private readonly listRefresh: ListRefresh,
     private readonly syncEvents: SyncEventPublisher,
     @Inject(APP_CONFIG) private readonly config: QbdConfig,
+    metrics: MetricsService,
     logger: AppLogger,
   ) {
     this.logger = logger.child(WebConnectorService.name);
+    // Session length is what to alert on: a session near the Web Connector's time budget is one
+    // step from being cut off, and no sessions at all means the Web Connector stopped polling.
+    this.sessionSeconds = metrics.histogram(
+      'qbsync_qbd_session_seconds',
+      'Length of Web Connector sessions, from authenticate to closeConnection',
+      [],
+      [5, 15, 30, 60, 120, 300, 600, 1200],
+    );
+    this.sessionDocuments = metrics.counter(
+      'qbsync_qbd_session_requests_total',
+      'qbXML requests answered in Web Connector sessions, by outcome',
+      ['outcome'],
+    );
   }
 
   serverVersion(): string {
@@ -351,6 +368,9 @@ export class WebConnectorService {
     await this.sessions.update(ticket, { closedAt: new Date(), lastSeenAt: new Date() });
     await this.companyFiles.update(session.accountId, { batchSize: session.batchSize });
     await this.sessions.releaseLock(session.accountId, ticket);
+    this.sessionSeconds.observe((Date.now() - session.createdAt.getTime()) / 1000);
+    this.sessionDocuments.inc({ outcome: 'posted' }, session.stats.posted);
+    this.sessionDocuments.inc({ outcome: 'failed' }, session.stats.failed);
     this.logger.info('Web Connector session closed', {
       accountId: session.accountId,
       ticket,
