@@ -130,14 +130,29 @@ export class ChannelConnectionRepository {
     return this.findCached(`key:${lookup}`, fresh, { webhookLookup: lookup });
   }
 
-  /** Lists every connection of this channel, for the poll scheduler. */
-  async listAll(): Promise<ChannelConnection[]> {
+  /**
+   * Lists every connection of this channel, for the poll scheduler. A connection whose secrets do
+   * not decrypt (stored under another ENCRYPTION_KEY) is left out and passed to `onUnreadable`, so
+   * one such connection does not stop polling for the others.
+   */
+  async listAll(
+    onUnreadable: (document: { connectionId: string; accountId: string }, error: unknown) => void,
+  ): Promise<ChannelConnection[]> {
     const documents = await this.model
       .find({ channel: this.adapter.channel })
       .lean<ChannelConnectionDocument[]>()
       .exec();
+    const connections: ChannelConnection[] = [];
 
-    return documents.map((document) => this.decrypt(document));
+    for (const document of documents) {
+      try {
+        connections.push(this.decrypt(document));
+      } catch (error) {
+        onUnreadable({ connectionId: document._id, accountId: document.accountId }, error);
+      }
+    }
+
+    return connections;
   }
 
   private async findCached(

@@ -88,7 +88,13 @@ export class PollScheduler implements OnApplicationBootstrap, BeforeApplicationS
     this.ticking = true;
 
     try {
-      const connections = await this.connections.listAll();
+      const connections = await this.connections.listAll((unreadable, error) => {
+        this.logger.warn('Skipped polling a connection whose credentials do not decrypt', {
+          ...unreadable,
+          reason: error instanceof Error ? error.message : String(error),
+          fix: 'Start the connectors with the ENCRYPTION_KEY the connection was stored with, or connect the channel again',
+        });
+      });
       let queued = 0;
 
       for (const connection of connections) {
