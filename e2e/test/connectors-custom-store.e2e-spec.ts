@@ -247,6 +247,18 @@ describe('custom store connector', () => {
 
       expect(response.status).toBe(401);
     });
+
+    it('rejects a batch whose list is misnamed', async () => {
+      const body = Buffer.from(JSON.stringify({ orders: [customOrder('P-2004')] }));
+      const response = await post(
+        body,
+        createHmac('sha256', PUSH_SECRET).update(body).digest('base64'),
+      );
+      const result = (await response.json()) as { message?: string; reason?: string };
+
+      expect(response.status).toBe(422);
+      expect(JSON.stringify(result)).toContain('send it as Orders');
+    });
   });
 
   describe('CSV upload', () => {

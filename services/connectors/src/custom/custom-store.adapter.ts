@@ -225,6 +225,21 @@ function batchToEvents(
     return [{ kind: 'rejected', reason: message }];
   }
 
+  // A pushed batch must name its records: a body with neither list (`{"orders": [...]}`, `{}`)
+  // would otherwise be accepted as an empty batch and its orders silently dropped.
+  const record = body as Record<string, unknown>;
+
+  if (throwOnInvalidBatch && !('Orders' in record) && !('CancelledOrders' in record)) {
+    const near = Object.keys(record).find((key) => /^(cancelled)?orders$/i.test(key));
+
+    throw new ChannelPayloadError(
+      near
+        ? `${near}: is not a field of the batch; field names are case-sensitive, so send it as ${near.toLowerCase().startsWith('c') ? 'CancelledOrders' : 'Orders'} (see docs/custom-store.md)`
+        : 'Orders: is missing; send the batch as {"Orders": [...]} (see docs/custom-store.md)',
+      'Orders',
+    );
+  }
+
   const { storeFilter } = connection.settings;
   const events: ChannelEvent[] = [];
   const cancelled = [
