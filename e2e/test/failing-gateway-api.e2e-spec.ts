@@ -97,6 +97,36 @@ describe('gateway API', () => {
     });
   });
 
+  describe('QuickBooks Online on a Desktop account', () => {
+    let response: HttpResult<ErrorBody>;
+
+    beforeAll(async () => {
+      const account = await callGateway<{ accountId: string }>(
+        stack.current,
+        'POST',
+        '/api/accounts',
+        {
+          body: { name: 'Desktop only shop', target: 'qbd' },
+        },
+      );
+
+      response = await callGateway(
+        stack.current,
+        'POST',
+        `/api/accounts/${account.body.accountId}/connections/quickbooks-online`,
+        { body: {} },
+      );
+    });
+
+    it('returns 400', () => {
+      expect(response.status).toBe(400);
+    });
+
+    it('names the target to use', () => {
+      expect(response.body.message).toContain('target qbo');
+    });
+  });
+
   describe('Shopify connection with an invalid shop domain', () => {
     let response: HttpResult<ErrorBody>;
 

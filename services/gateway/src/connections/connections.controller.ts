@@ -141,7 +141,18 @@ export class ConnectionsController {
     @Param('accountId') accountId: string,
     @Body() body: unknown,
   ): Promise<{ authorizeUrl: string; connectionId: string }> {
-    await this.requireAccount(accountId);
+    const account = await this.accounts.findAccount(accountId);
+
+    if (!account) {
+      throw new NotFoundException(`account ${accountId} not found`);
+    }
+
+    if (account.target === 'qbd') {
+      throw new BadRequestException(
+        `account ${accountId} posts to QuickBooks Desktop; connecting QuickBooks Online needs an account created with target qbo`,
+      );
+    }
+
     const request = parseRequest(qboConnectSchema, body ?? {});
     const state = randomBytes(24).toString('base64url');
     const connectionId = randomUUID();
