@@ -12,7 +12,7 @@ const { connect, JSONCodec } = require('nats');
 
 const { connectDemoAccount } = require('./stack/account');
 const { loadTemplateOrder, makeOrder, sendOrderWebhook } = require('./stack/shopify-orders');
-const { startInfrastructure } = require('./stack/infra');
+const { startInfrastructure, resetData } = require('./stack/infra');
 const { openAuditSession, listSalesReceipts } = require('./stack/quickbooks-audit');
 const {
   cpuSeconds,
@@ -38,6 +38,7 @@ const UNTHROTTLED_QBO = {
 
 async function main() {
   const infra = startInfrastructure();
+  await resetData(infra);
   const stack = stackEnvironment(infra, { logLevel: 'warn' });
   const running = [];
   let nats;

@@ -19,7 +19,7 @@ const { connectDemoAccount, listSyncEvents } = require('./stack/account');
 const { loadTemplateOrder, makeOrder, sendOrderWebhook } = require('./stack/shopify-orders');
 const mongoose = require('mongoose');
 
-const { databaseUri, startInfrastructure } = require('./stack/infra');
+const { databaseUri, startInfrastructure, resetData } = require('./stack/infra');
 const {
   openAuditSession,
   listSalesReceipts,
@@ -42,6 +42,7 @@ async function main() {
   }
 
   const infra = startInfrastructure();
+  await resetData(infra);
   const stack = clusterEnvironment(infra);
   const running = [];
   try {

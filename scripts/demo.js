@@ -8,7 +8,7 @@
 const { decimalToMinor, minorToDecimal } = require('@qbsync/contracts');
 
 const { connectDemoAccount, listSyncEvents } = require('./stack/account');
-const { startInfrastructure } = require('./stack/infra');
+const { startInfrastructure, resetData } = require('./stack/infra');
 const {
   openAuditSession,
   listSalesReceipts,
@@ -27,6 +27,7 @@ const WAIT_MS = Number(process.env.DEMO_TIMEOUT_MS ?? 60_000);
 
 async function main() {
   const infra = startInfrastructure();
+  await resetData(infra);
   const stack = stackEnvironment(infra, { logLevel: process.env.LOG_LEVEL ?? 'warn' });
   const running = [];
   try {

@@ -26,6 +26,51 @@ function startInfrastructure() {
   return values;
 }
 
+const SERVICE_DATABASES = ['gateway', 'connectors', 'rules', 'qbo', 'qbd'];
+
+/**
+ * Empties what an earlier run left on the project's own servers: every JetStream stream (orders,
+ * sync events, key-value buckets) and every service database. The sandbox keeps its QuickBooks
+ * companies and shops in memory, so data kept from an earlier run refers to records the new
+ * sandbox does not have. Servers reused with INFRA_REUSE=1 are not the project's and are left
+ * alone.
+ */
+async function resetData(infra) {
+  if (process.env.INFRA_REUSE === '1') {
+    console.log('infra: INFRA_REUSE=1, so data from earlier runs is kept on those servers');
+
+    return;
+  }
+
+  const { connect } = require('nats');
+  const mongoose = require('mongoose');
+  const nats = await connect({ servers: infra.NATS_URL });
+
+  try {
+    const manager = await nats.jetstreamManager();
+
+    for (const stream of await manager.streams.list().next()) {
+      await manager.streams.delete(stream.config.name);
+    }
+  } finally {
+    await nats.close();
+  }
+
+  for (const service of SERVICE_DATABASES) {
+    const connection = await mongoose
+      .createConnection(databaseUri(infra.MONGODB_URI, service), {
+        serverSelectionTimeoutMS: 10_000,
+      })
+      .asPromise();
+
+    try {
+      await connection.dropDatabase();
+    } finally {
+      await connection.close();
+    }
+  }
+}
+
 /** Returns a MongoDB URI for a service's own database on the same server. */
 function databaseUri(baseUri, service) {
   const url = new URL(baseUri);
@@ -34,4 +79,4 @@ function databaseUri(baseUri, service) {
   return url.toString();
 }
 
-module.exports = { REPO_ROOT, startInfrastructure, databaseUri };
+module.exports = { REPO_ROOT, startInfrastructure, resetData, databaseUri };
