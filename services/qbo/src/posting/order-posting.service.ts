@@ -73,6 +73,8 @@ export type LedgerRun =
 @Injectable()
 export class OrderPostingService {
   private readonly logger: AppLogger;
+  /** Orders being posted as a refund's original; see `postForRefund`. */
+  private readonly postedForRefunds = new WeakSet<OrderReady>();
 
   constructor(
     private readonly ledger: PostingLedgerRepository,
@@ -92,6 +94,21 @@ export class OrderPostingService {
   }
 
   /** `lastAttempt`: no redelivery follows, so a transient failure is recorded as a failure. */
+  /**
+   * Posts an order that a refund needs as its original. The order's own message may be posting it
+   * at the same moment, so finding it already posted is expected here and is not logged as a
+   * skipped delivery.
+   */
+  async postForRefund(ready: OrderReady, lastAttempt: boolean): Promise<PostingOutcome> {
+    this.postedForRefunds.add(ready);
+
+    try {
+      return await this.post(ready, lastAttempt);
+    } finally {
+      this.postedForRefunds.delete(ready);
+    }
+  }
+
   async post(ready: OrderReady, lastAttempt: boolean): Promise<PostingOutcome> {
     const settings = await this.settings.get(ready.order.accountId);
 
@@ -523,17 +540,19 @@ export class OrderPostingService {
     const suffix = key.sequence === undefined ? '' : `:${key.sequence}`;
 
     if (claim.outcome === 'already_posted') {
-      await this.recordOutcome(
-        ready,
-        'skipped',
-        `Already posted as ${label} id ${claim.entry.documentId ?? 'unknown'}; this delivery changed nothing in QuickBooks`,
-        {
-          eventSuffix: `skipped${suffix}:${ready.order.updatedAt}`,
-          documentKind: key.documentKind,
-          documentId: claim.entry.documentId,
-          ...about,
-        },
-      );
+      if (!this.postedForRefunds.has(ready)) {
+        await this.recordOutcome(
+          ready,
+          'skipped',
+          `Already posted as ${label} id ${claim.entry.documentId ?? 'unknown'}; this delivery changed nothing in QuickBooks`,
+          {
+            eventSuffix: `skipped${suffix}:${ready.order.updatedAt}`,
+            documentKind: key.documentKind,
+            documentId: claim.entry.documentId,
+            ...about,
+          },
+        );
+      }
 
       return {
         status: 'already_posted',

@@ -107,7 +107,7 @@ export class RefundPostingService {
 
     if (!sale) {
       // An unposted original posts first, so the credit has a sale to offset.
-      const outcome = await this.orders.post(original, lastAttempt);
+      const outcome = await this.orders.postForRefund(original, lastAttempt);
 
       if (outcome === 'retry') {
         return 'retry';
