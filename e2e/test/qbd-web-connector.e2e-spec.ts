@@ -123,6 +123,18 @@ describe('QuickBooks Desktop through the Web Connector', () => {
     expect(appUrl).toBe(`${qbd.url}/qbwc`);
   });
 
+  it("lists the company file among the account's connections", async () => {
+    const connections = await requestGateway<Array<{ kind: string; connectionId: string }>>(
+      stack.current,
+      'GET',
+      `/api/accounts/${account.accountId}/connections`,
+    );
+
+    expect(connections).toContainEqual(
+      expect.objectContaining({ kind: 'qbd', connectionId: pairing.connectionId }),
+    );
+  });
+
   it('posts a Shopify order once, however often the webhook arrives', async () => {
     const order = sampleOrder();
 

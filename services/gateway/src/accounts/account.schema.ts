@@ -24,7 +24,7 @@ accountSchema.index({ accountId: 1 }, { unique: true });
 export interface ConnectionDocument {
   connectionId: string;
   accountId: string;
-  kind: Channel | 'qbo';
+  kind: Channel | 'qbo' | 'qbd';
   status: 'pending' | 'connected';
   shopDomain?: string;
   /** The channel store's name, as the connection test read it. */
@@ -37,7 +37,7 @@ export const connectionSchema = new Schema<ConnectionDocument>(
   {
     connectionId: { type: String, required: true },
     accountId: { type: String, required: true },
-    kind: { type: String, required: true, enum: [...CHANNELS, 'qbo'] },
+    kind: { type: String, required: true, enum: [...CHANNELS, 'qbo', 'qbd'] },
     status: { type: String, required: true, enum: ['pending', 'connected'] },
     shopDomain: { type: String },
     storeName: { type: String },

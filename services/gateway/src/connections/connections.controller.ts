@@ -361,7 +361,7 @@ export class ConnectionsController {
       (candidate) => candidate.connectionId === connectionId,
     );
 
-    if (!connection || connection.kind === 'qbo') {
+    if (!connection || connection.kind === 'qbo' || connection.kind === 'qbd') {
       throw new NotFoundException(
         `channel connection ${connectionId} not found in account ${accountId}`,
       );

@@ -58,11 +58,23 @@ export class QbdConnectionController {
     await this.requireDesktopAccount(accountId);
     const request = parseRequest(pairSchema, body ?? {});
 
-    return this.rpc.send<QbdConnectionStatus>(Subjects.QbdConnectionPair, {
+    const status = await this.rpc.send<QbdConnectionStatus>(Subjects.QbdConnectionPair, {
       accountId,
       connectionId: randomUUID(),
       ...request,
     });
+
+    // Listed with the account's other connections; `pending` until the Web Connector first runs,
+    // which the qbd service reports in `lastSessionAt`.
+    await this.accounts.upsertConnection({
+      connectionId: status.connectionId,
+      accountId,
+      kind: 'qbd',
+      status: status.lastSessionAt ? 'connected' : 'pending',
+      updatedAt: new Date(),
+    });
+
+    return status;
   }
 
   @Post('password')
