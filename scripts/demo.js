@@ -47,7 +47,9 @@ async function main() {
       `delivered ${deliveries.length} signed webhooks for ${orderIds.length} sample orders`,
     );
     const outcomes = await waitForOutcomes(stack, account.accountId, orderIds);
-    const onlineOk = await report(stack, account, orderIds, outcomes);
+    const onlineOk =
+      (await report(stack, account, orderIds, outcomes)) &&
+      (await reportRefunds(stack, account.accountId, 'QuickBooks Online'));
 
     const desktopOk = await postToDesktop(stack);
     process.exitCode = onlineOk && desktopOk ? 0 : 1;
@@ -154,6 +156,49 @@ async function postToDesktop(stack) {
       ? `All ${rows.length} orders posted to QuickBooks Desktop exactly once and balance to the cent.`
       : 'Some orders did not post to QuickBooks Desktop exactly once or do not balance.',
   );
+
+  const refundsOk = await reportRefunds(stack, desktop.accountId, 'QuickBooks Desktop', () =>
+    runWebConnector(stack, desktop),
+  );
+
+  return ok && refundsOk;
+}
+
+/**
+ * Waits for the refunds inside Shopify's sample orders (order 450789469 carries a partial refund)
+ * to post, and prints each credit against the channel's refund total.
+ */
+async function reportRefunds(stack, accountId, target, beforePoll = async () => {}) {
+  const deadline = Date.now() + Math.min(WAIT_MS, 30_000);
+  let refunds = [];
+
+  while (Date.now() < deadline) {
+    await beforePoll();
+    const events = await listSyncEvents(stack, accountId);
+    refunds = events.filter((event) => TERMINAL.has(event.status) && !isOrderEvent(event));
+    if (refunds.length > 0 && refunds.every((event) => event.status === 'posted')) {
+      break;
+    }
+
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+
+  for (const event of refunds) {
+    const currency = event.currency ?? 'USD';
+    const amount = (value) => (value === undefined ? '?' : minorToDecimal(value, currency));
+    console.log(
+      `refund of order ${event.channelOrderId} to ${target}: ${event.status}, ${event.documentKind ?? 'document'} ${event.documentNumber ?? event.documentId ?? ''} for ${amount(event.documentTotal)} ${currency} (channel refund ${amount(event.channelTotal)})${event.status === 'posted' ? '' : `: ${event.message}`}`,
+    );
+  }
+
+  const ok =
+    refunds.length > 0 &&
+    refunds.every(
+      (event) => event.status === 'posted' && event.documentTotal === event.channelTotal,
+    );
+  if (!ok) {
+    console.log(`The sample refunds did not all post to ${target} to the cent.`);
+  }
 
   return ok;
 }
