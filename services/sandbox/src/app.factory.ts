@@ -43,7 +43,6 @@ export async function createSandboxApp(
   app.useBodyParser('urlencoded', { extended: false, limit: JSON_BODY_LIMIT });
   // QBO takes a query statement as an application/text body.
   app.useBodyParser('text', { type: ['application/text', 'text/plain'], limit: JSON_BODY_LIMIT });
-  app.enableShutdownHooks();
 
   return app;
 }

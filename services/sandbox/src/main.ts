@@ -26,6 +26,21 @@ async function bootstrap(): Promise<void> {
 
   await app.listen(config.port, config.host);
   logger.info('Sandbox listening', { url: await app.getUrl(), fixturesDir: config.fixturesDir });
+
+  // Kubernetes and the stack scripts stop the sandbox with SIGTERM; it finishes open requests and
+  // exits 0 like the product's services.
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      logger.info('Sandbox stopping', { signal });
+      void app.close().then(
+        () => process.exit(0),
+        (error: unknown) => {
+          logger.error('Sandbox did not stop cleanly', error);
+          process.exit(1);
+        },
+      );
+    });
+  }
 }
 
 void bootstrap();
