@@ -51,7 +51,7 @@ function main() {
   }
 
   if (failed.length > 0) {
-    console.error(`\nbench: ${failed.join(', ')} failed; their output above says why`);
+    console.error(`\nbench: ${failed.join(', ')} failed; see their output above`);
     process.exitCode = 1;
   }
 }

@@ -20,7 +20,7 @@ export const syncEventSchema = z.object({
   channel: z.enum(CHANNELS),
   channelOrderId: z.string().optional(),
   orderNumber: z.string().optional(),
-  /** What the outcome is about; absent means an order. */
+  /** Subject of the outcome; absent means an order. */
   entity: z.enum(['order', 'refund', 'payout', 'inventory', 'connection']).optional(),
   /** The refund, payout or push id when `entity` is not an order. */
   entityId: z.string().optional(),

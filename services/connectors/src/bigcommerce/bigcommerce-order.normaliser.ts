@@ -35,7 +35,7 @@ const ROUNDING_TITLE = 'Rounding';
 const PAID_STATUSES = new Set(['captured', 'paid', 'partially refunded', 'refunded']);
 
 /**
- * Which of BigCommerce's two sets of amounts the order is posted with. `ex` posts amounts before
+ * Set of BigCommerce amounts the order is posted with. `ex` posts amounts before
  * tax plus the tax, `inc` posts tax-inclusive amounts (stores with tax-inclusive pricing).
  */
 type AmountBasis = 'ex' | 'inc';

@@ -18,7 +18,7 @@ import {
 } from '../channel-support';
 import { bcRefundSchema, type BcOrderProduct } from './bigcommerce.schemas';
 
-/** What a refund needs from its order: the currency and the products the items point at. */
+/** Order details a refund needs: the currency and the products the items point at. */
 export interface BcRefundParent {
   currency: string;
   products: readonly Pick<BcOrderProduct, 'id' | 'name' | 'sku' | 'quantity' | 'total_ex_tax'>[];

@@ -137,7 +137,7 @@ export function epochToIso(value: number, unit: 'seconds' | 'milliseconds'): str
 }
 
 /**
- * Builds a zod error message that says what a field must contain: "is missing; expected X" for
+ * Builds a zod error message that states what a field must contain: "is missing; expected X" for
  * an absent field, else "must be X".
  */
 export function expected(description: string): (issue: { input?: unknown }) => string {
@@ -145,7 +145,7 @@ export function expected(description: string): (issue: { input?: unknown }) => s
     issue.input === undefined ? `is missing; expected ${description}` : `must be ${description}`;
 }
 
-/** Who the record belongs to and how it arrived, for every channel normaliser. */
+/** Owner and arrival details of a record, for every channel normaliser. */
 export interface ChannelNormaliseContext {
   accountId: string;
   connectionId: string;

@@ -129,7 +129,7 @@ function collectPaths(node: unknown, prefix: (string | number)[] = []): (string 
   });
 }
 
-/** What a fuzz run saw: how many inputs were rejected or accepted, and anything that crashed. */
+/** Result of a fuzz run: how many inputs were rejected or accepted, and anything that crashed. */
 export interface FuzzSummary {
   rejected: number;
   accepted: number;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * How a company file's orders post: accounts, items and tax handling. Stored with the pairing;
+ * Posting settings of a company file: accounts, items and tax handling. Stored with the pairing;
  * every field has the default a new company file gets. Names are QuickBooks full names.
  */
 export const qbdSettingsSchema = z.object({
@@ -14,7 +14,7 @@ export const qbdSettingsSchema = z.object({
   incomeAccount: z.string().min(1).default('Sales'),
   cogsAccount: z.string().min(1).default('Cost of Goods Sold'),
   assetAccount: z.string().min(1).default('Inventory Asset'),
-  /** What an order line whose SKU matches no QuickBooks item does. */
+  /** Action for an order line whose SKU matches no QuickBooks item. */
   missingItemAction: z
     .enum(['create_inventory', 'create_non_inventory', 'fail'])
     .default('create_non_inventory'),
@@ -42,7 +42,7 @@ export const qbdSettingsSchema = z.object({
   docNumberPrefix: z.string().default(''),
   /** Leave RefNumber out so QuickBooks assigns its next number. */
   useNextQuickBooksNumber: z.boolean().default(false),
-  /** How money goes back for a refund of a paid order: a card refund or a check. */
+  /** Refund method for a paid order: a card refund or a check. */
   refundMethod: z.enum(['credit_card', 'check']).default('credit_card'),
   checkBankAccount: z.string().min(1).default('Checking'),
   /** Orders in another currency post to `<customer name> <ISO code>`. */

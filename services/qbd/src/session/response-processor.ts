@@ -24,7 +24,7 @@ export interface ProcessedCounts {
 
 /**
  * Applies QuickBooks' responses to the queue. A posted entry stores its TxnID or ListID. A failure
- * goes to the failed lane with QuickBooks' status and the fix, and holds its dependents. A
+ * goes to the failed lane with QuickBooks' status and the fix, and keeps its dependents waiting. A
  * transient failure waits for a later session, and a lookup of a lost response settles what
  * already landed.
  */

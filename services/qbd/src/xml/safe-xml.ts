@@ -11,7 +11,7 @@ export class UnsafeXmlError extends Error {
 export interface ParseXmlOptions {
   /** Largest accepted document, in characters. */
   maxLength: number;
-  /** What the document is, for error messages ("SOAP request", "qbXML response"). */
+  /** Kind of document, for error messages ("SOAP request", "qbXML response"). */
   label: string;
   /** Returns true for element names that always parse as arrays, even when they occur once. */
   isArray?: (name: string) => boolean;

@@ -9,7 +9,7 @@ const JOB_NAME = 'qbo-token-refresh';
 const RUN_EVERY_MILLISECONDS = 5 * 60 * 1000;
 /** Access tokens that expire sooner than this are refreshed by the job (they last an hour). */
 const REFRESH_WITHIN_MILLISECONDS = 15 * 60 * 1000;
-/** Warning period before the refresh token's 5-year hard expiry, which users must be told about. */
+/** Warning period before the refresh token's 5-year hard expiry, which users must be warned about. */
 const REFRESH_TOKEN_WARNING_MILLISECONDS = 30 * 24 * 60 * 60 * 1000;
 
 /**
