@@ -44,6 +44,8 @@ interface RunningConsumer {
   name: string;
   messages: ConsumerMessages;
   inFlight: Set<Promise<void>>;
+  /** The handler loop, which returns the prefetched messages and ends once a drain starts. */
+  loop?: Promise<void>;
 }
 
 /**
@@ -57,6 +59,8 @@ export class JetStreamService implements OnApplicationShutdown {
   private manager?: JetStreamManager;
   private client?: JetStreamClient;
   private stopping = false;
+  /** Resolves when draining starts, so a loop waiting for a free handler slot wakes up at once. */
+  private readonly drainStarted = deferred();
 
   constructor(
     @Inject(NATS_CONNECTION) private readonly connection: NatsConnection,
@@ -153,19 +157,31 @@ export class JetStreamService implements OnApplicationShutdown {
     const running: RunningConsumer = { name: definition.durable, messages, inFlight: new Set() };
 
     this.consumers.push(running);
-    void this.runLoop(registration, running);
+    running.loop = this.runLoop(registration, running);
     this.logger.info('Consuming', {
       consumer: definition.durable,
       subject: definition.filterSubject,
     });
   }
 
-  /** Stops fetching new messages and waits for those in flight, up to `timeoutMs`. */
+  /**
+   * Stops fetching new messages and waits for those in flight, up to `timeoutMs`. Prefetched
+   * messages that no handler started are returned with `nak()`, so another replica receives them
+   * at once instead of after the ack wait.
+   */
   async drainConsumers(timeoutMs: number): Promise<void> {
     this.stopping = true;
-    for (const running of this.consumers) {
-      await running.messages.close();
-    }
+    this.drainStarted.resolve();
+
+    // Closing ends the pull subscription. The messages already received stay queued in the
+    // iterator ahead of its end, so the loop still receives each one and returns it. NOTE: a
+    // message still on its way from the server when the subscription ends is dropped by the
+    // client and waits for its ack wait.
+    await Promise.all(this.consumers.map((running) => running.messages.close()));
+    await Promise.race([
+      Promise.allSettled(this.consumers.map((running) => running.loop)),
+      delay(timeoutMs),
+    ]);
 
     const inFlight = this.consumers.flatMap((running) => [...running.inFlight]);
 
@@ -186,15 +202,18 @@ export class JetStreamService implements OnApplicationShutdown {
     registration: ConsumerRegistration<S>,
     running: RunningConsumer,
   ): Promise<void> {
+    let returned = 0;
+
     try {
       for await (const message of running.messages) {
-        if (this.stopping) {
-          message.nak();
-          continue;
+        while (!this.stopping && running.inFlight.size >= registration.concurrency) {
+          await Promise.race([...running.inFlight, this.drainStarted.promise]);
         }
 
-        while (running.inFlight.size >= registration.concurrency) {
-          await Promise.race(running.inFlight);
+        if (this.stopping) {
+          returned += 1;
+          message.nak();
+          continue;
         }
 
         const task = this.process(registration, message).finally(() =>
@@ -207,6 +226,13 @@ export class JetStreamService implements OnApplicationShutdown {
       if (!this.stopping) {
         this.logger.error('Consumer loop stopped', error, { consumer: running.name });
       }
+    }
+
+    if (returned > 0) {
+      this.logger.info('Returned prefetched messages for another replica', {
+        consumer: running.name,
+        count: returned,
+      });
     }
   }
 
@@ -345,6 +371,15 @@ function isNotFound(error: unknown): boolean {
 
 function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+function deferred(): { promise: Promise<void>; resolve: () => void } {
+  let resolve!: () => void;
+  const promise = new Promise<void>((settle) => {
+    resolve = settle;
+  });
+
+  return { promise, resolve };
 }
 
 function delay(ms: number): Promise<void> {
