@@ -2,6 +2,7 @@ import { amazonAdapter, type AmazonCredentials } from '@qbsync/connectors/dist/a
 import { withInfrastructure } from '@qbsync/testing';
 
 import { type ChannelBench, startChannelBench } from './support/channel-calls';
+import { startTokenBench, type TokenBench } from './support/channel-tokens';
 
 const infra = withInfrastructure();
 const window = {
@@ -13,10 +14,12 @@ const window = {
 
 describe('Amazon adapter against the stand-in', () => {
   let bench: ChannelBench;
+  let tokens: TokenBench;
   let credentials: AmazonCredentials;
 
   beforeAll(async () => {
     bench = await startChannelBench(infra.natsUrl);
+    tokens = await startTokenBench(bench, infra.natsUrl, infra.mongoUri);
     credentials = {
       sellerId: 'A3TH9S8BH6GOGM',
       marketplaceIds: ['ATVPDKIKX0DER'],
@@ -29,6 +32,7 @@ describe('Amazon adapter against the stand-in', () => {
   });
 
   afterAll(async () => {
+    await tokens?.stop();
     await bench?.stop();
   });
 
@@ -37,7 +41,7 @@ describe('Amazon adapter against the stand-in', () => {
   });
 
   it('exchanges the refresh token and polls orders with their items', async () => {
-    const call = bench.call(amazonAdapter, credentials, { basePath: '/amazon' });
+    const call = await tokens.call(amazonAdapter, credentials, { basePath: '/amazon' });
     const totals: [string, number][] = [];
     let page: string | undefined;
 
@@ -61,7 +65,7 @@ describe('Amazon adapter against the stand-in', () => {
   });
 
   it('reads the closed settlement as a payout that sums to its total', async () => {
-    const call = bench.call(amazonAdapter, credentials, { basePath: '/amazon' });
+    const call = await tokens.call(amazonAdapter, credentials, { basePath: '/amazon' });
     const result = await amazonAdapter.pollPayouts!(call, { ...window, pageSize: 100 });
     const payout = result.events[0].kind === 'payout' ? result.events[0].payout : undefined;
 
@@ -70,7 +74,7 @@ describe('Amazon adapter against the stand-in', () => {
   });
 
   it('reads refund events', async () => {
-    const call = bench.call(amazonAdapter, credentials, { basePath: '/amazon' });
+    const call = await tokens.call(amazonAdapter, credentials, { basePath: '/amazon' });
     const result = await amazonAdapter.pollRefunds!(call, { ...window, pageSize: 100 });
 
     expect(result.events).toEqual([
@@ -82,7 +86,7 @@ describe('Amazon adapter against the stand-in', () => {
   });
 
   it('reports a revoked refresh token', async () => {
-    const call = bench.call(
+    const call = await tokens.call(
       amazonAdapter,
       { ...credentials, refreshToken: 'Atzr|revoked' },
       { basePath: '/amazon' },
@@ -91,10 +95,13 @@ describe('Amazon adapter against the stand-in', () => {
 
     expect(result.ok).toBe(false);
     expect(result.checks[0].message).toMatch(/rejected the refresh token/);
+    expect((await tokens.read(amazonAdapter, call.connection.connectionId))?.status).toBe(
+      'reconnect_needed',
+    );
   });
 
   it('submits merchant quantities as a listings feed', async () => {
-    const call = bench.call(amazonAdapter, credentials, { basePath: '/amazon' });
+    const call = await tokens.call(amazonAdapter, credentials, { basePath: '/amazon' });
     const results = await amazonAdapter.pushInventory!(call, [
       { sku: 'MUG-BLUE', locationId: 'DEFAULT', quantity: 7 },
       { sku: 'MUG-BLUE', locationId: 'AFN:ATVPDKIKX0DER', quantity: 7 },
@@ -123,7 +130,7 @@ describe('Amazon adapter against the stand-in', () => {
       burst: 1,
     });
 
-    const call = bench.call(amazonAdapter, credentials, { basePath: '/amazon' });
+    const call = await tokens.call(amazonAdapter, credentials, { basePath: '/amazon' });
     const result = await amazonAdapter.pollOrders!(call, { ...window, pageSize: 100 });
 
     expect(result.events.filter((event) => event.kind === 'order')).toHaveLength(2);

@@ -2,6 +2,7 @@ import { ebayAdapter, type EbayCredentials } from '@qbsync/connectors/dist/ebay'
 import { withInfrastructure } from '@qbsync/testing';
 
 import { type ChannelBench, startChannelBench } from './support/channel-calls';
+import { startTokenBench, type TokenBench } from './support/channel-tokens';
 
 const infra = withInfrastructure();
 const credentials: EbayCredentials = {
@@ -19,12 +20,15 @@ const window = {
 
 describe('eBay adapter against the stand-in', () => {
   let bench: ChannelBench;
+  let tokens: TokenBench;
 
   beforeAll(async () => {
     bench = await startChannelBench(infra.natsUrl);
+    tokens = await startTokenBench(bench, infra.natsUrl, infra.mongoUri);
   });
 
   afterAll(async () => {
+    await tokens?.stop();
     await bench?.stop();
   });
 
@@ -33,7 +37,7 @@ describe('eBay adapter against the stand-in', () => {
   });
 
   it('refreshes the user token and pages through getOrders', async () => {
-    const call = bench.call(ebayAdapter, credentials, { basePath: '/ebay' });
+    const call = await tokens.call(ebayAdapter, credentials, { basePath: '/ebay' });
     const totals: [string, string, number][] = [];
     let page: string | undefined;
 
@@ -58,7 +62,7 @@ describe('eBay adapter against the stand-in', () => {
   });
 
   it('reads refunds from modified orders', async () => {
-    const call = bench.call(ebayAdapter, credentials, { basePath: '/ebay' });
+    const call = await tokens.call(ebayAdapter, credentials, { basePath: '/ebay' });
     const result = await ebayAdapter.pollRefunds!(call, { ...window, pageSize: 50 });
 
     expect(result.events).toEqual([
@@ -67,7 +71,7 @@ describe('eBay adapter against the stand-in', () => {
   });
 
   it('reads payouts with their transactions', async () => {
-    const call = bench.call(ebayAdapter, credentials, { basePath: '/ebay' });
+    const call = await tokens.call(ebayAdapter, credentials, { basePath: '/ebay' });
     const result = await ebayAdapter.pollPayouts!(call, { ...window, pageSize: 50 });
     const payout = result.events[0].kind === 'payout' ? result.events[0].payout : undefined;
 
@@ -76,7 +80,7 @@ describe('eBay adapter against the stand-in', () => {
   });
 
   it('updates quantities in bulk and names an unknown SKU', async () => {
-    const call = bench.call(ebayAdapter, credentials, { basePath: '/ebay' });
+    const call = await tokens.call(ebayAdapter, credentials, { basePath: '/ebay' });
     const results = await ebayAdapter.pushInventory!(call, [
       { sku: 'MUG-BLUE', locationId: 'default', quantity: 2 },
       { sku: 'GONE', locationId: 'default', quantity: 2 },
@@ -92,7 +96,7 @@ describe('eBay adapter against the stand-in', () => {
   });
 
   it('reports a refresh token eBay rejects', async () => {
-    const call = bench.call(
+    const call = await tokens.call(
       ebayAdapter,
       { ...credentials, refreshToken: 'v^1.1#expired-token' },
       { basePath: '/ebay' },
@@ -106,7 +110,7 @@ describe('eBay adapter against the stand-in', () => {
   it('retries when the daily budget is spent', async () => {
     await bench.control('/__sandbox/ebay/rate-limit', { requestsPerSecond: 2, burst: 1 });
 
-    const call = bench.call(ebayAdapter, credentials, { basePath: '/ebay' });
+    const call = await tokens.call(ebayAdapter, credentials, { basePath: '/ebay' });
     const result = await ebayAdapter.pollOrders!(call, { ...window, pageSize: 50 });
     const again = await ebayAdapter.pollOrders!(call, { ...window, pageSize: 50 });
 

@@ -2,6 +2,7 @@ import { walmartAdapter, type WalmartCredentials } from '@qbsync/connectors/dist
 import { withInfrastructure } from '@qbsync/testing';
 
 import { type ChannelBench, startChannelBench } from './support/channel-calls';
+import { startTokenBench, type TokenBench } from './support/channel-tokens';
 
 const infra = withInfrastructure();
 const credentials: WalmartCredentials = {
@@ -17,12 +18,15 @@ const window = {
 
 describe('Walmart adapter against the stand-in', () => {
   let bench: ChannelBench;
+  let tokens: TokenBench;
 
   beforeAll(async () => {
     bench = await startChannelBench(infra.natsUrl);
+    tokens = await startTokenBench(bench, infra.natsUrl, infra.mongoUri);
   });
 
   afterAll(async () => {
+    await tokens?.stop();
     await bench?.stop();
   });
 
@@ -31,7 +35,7 @@ describe('Walmart adapter against the stand-in', () => {
   });
 
   it('follows nextCursor through the modified orders', async () => {
-    const call = bench.call(walmartAdapter, credentials, { basePath: '/walmart' });
+    const call = await tokens.call(walmartAdapter, credentials, { basePath: '/walmart' });
     const orders: [string, number][] = [];
     let page: string | undefined;
 
@@ -55,7 +59,7 @@ describe('Walmart adapter against the stand-in', () => {
   });
 
   it('answers an empty window without orders', async () => {
-    const call = bench.call(walmartAdapter, credentials, { basePath: '/walmart' });
+    const call = await tokens.call(walmartAdapter, credentials, { basePath: '/walmart' });
 
     expect(
       await walmartAdapter.pollOrders!(call, {
@@ -66,8 +70,8 @@ describe('Walmart adapter against the stand-in', () => {
     ).toEqual({ events: [] });
   });
 
-  it('reads refunds and the reconciliation report', async () => {
-    const call = bench.call(walmartAdapter, credentials, { basePath: '/walmart' });
+  it('reads refunds and the zipped reconciliation report', async () => {
+    const call = await tokens.call(walmartAdapter, credentials, { basePath: '/walmart' });
     const refunds = await walmartAdapter.pollRefunds!(call, { ...window, pageSize: 100 });
     const payouts = await walmartAdapter.pollPayouts!(call, { ...window, pageSize: 100 });
     const payout = payouts.events[0].kind === 'payout' ? payouts.events[0].payout : undefined;
@@ -79,8 +83,36 @@ describe('Walmart adapter against the stand-in', () => {
     expect(payout?.transactions.reduce((sum, item) => sum + item.net, 0)).toBe(1659);
   });
 
+  it('reads the report as a bare CSV too', async () => {
+    await bench.control('/__sandbox/walmart/report-format', { format: 'csv' });
+
+    const call = await tokens.call(walmartAdapter, credentials, { basePath: '/walmart' });
+    const payouts = await walmartAdapter.pollPayouts!(call, { ...window, pageSize: 100 });
+
+    expect(payouts.events).toEqual([
+      expect.objectContaining({
+        kind: 'payout',
+        payout: expect.objectContaining({ amount: 1659 }),
+      }),
+    ]);
+  });
+
+  it('rejects a corrupt report archive', async () => {
+    await bench.control('/__sandbox/walmart/report-format', { format: 'corrupt-zip' });
+
+    const call = await tokens.call(walmartAdapter, credentials, { basePath: '/walmart' });
+    const payouts = await walmartAdapter.pollPayouts!(call, { ...window, pageSize: 100 });
+    const event = payouts.events[0];
+
+    expect(payouts.events).toHaveLength(1);
+    expect(event.kind).toBe('rejected');
+    expect(event.kind === 'rejected' ? event.reason : '').toMatch(
+      /reconciliation report 03142024 is not a readable ZIP archive/,
+    );
+  });
+
   it('submits an inventory feed', async () => {
-    const call = bench.call(walmartAdapter, credentials, { basePath: '/walmart' });
+    const call = await tokens.call(walmartAdapter, credentials, { basePath: '/walmart' });
     const results = await walmartAdapter.pushInventory!(call, [
       { sku: 'MUG-BLUE', locationId: 'default', quantity: 4 },
       { sku: ' ', locationId: 'default', quantity: 4 },
@@ -96,7 +128,7 @@ describe('Walmart adapter against the stand-in', () => {
   });
 
   it('reports wrong client credentials', async () => {
-    const call = bench.call(
+    const call = await tokens.call(
       walmartAdapter,
       { ...credentials, clientSecret: 'wrong-secret-value' },
       { basePath: '/walmart' },
@@ -105,12 +137,15 @@ describe('Walmart adapter against the stand-in', () => {
 
     expect(result.ok).toBe(false);
     expect(result.checks[0].message).toMatch(/rejected the client credentials/);
+    expect((await tokens.read(walmartAdapter, call.connection.connectionId))?.status).toBe(
+      'reconnect_needed',
+    );
   });
 
   it('paces itself by the token-bucket headers', async () => {
     await bench.control('/__sandbox/walmart/rate-limit', { requestsPerSecond: 2, burst: 1 });
 
-    const call = bench.call(walmartAdapter, credentials, { basePath: '/walmart' });
+    const call = await tokens.call(walmartAdapter, credentials, { basePath: '/walmart' });
     const result = await walmartAdapter.pollOrders!(call, { ...window, pageSize: 100 });
     const again = await walmartAdapter.pollOrders!(call, { ...window, pageSize: 100 });
 

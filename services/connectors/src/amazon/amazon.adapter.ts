@@ -11,6 +11,7 @@ import {
   type PollPage,
   type PollRequest,
 } from '../channel/channel-adapter';
+import { requireAccessTokens } from '../channel/channel-oauth-grant';
 import {
   errorMessage,
   expectJson,
@@ -18,7 +19,7 @@ import {
   pushQuantity,
   type ChannelNormaliseContext,
 } from '../channel-support';
-import { amazonAccessToken, forgetAmazonToken } from './amazon-auth';
+import { amazonOAuthGrant } from './amazon-auth';
 import { normaliseAmazonEventGroup, normaliseAmazonRefundEvent } from './amazon-finance.normaliser';
 import { AMAZON_UNPOSTABLE_STATUSES, normaliseAmazonOrder } from './amazon-order.normaliser';
 import {
@@ -54,23 +55,21 @@ async function spApi(
   operation: Operation,
   request: Omit<ChannelHttpRequest, 'bucket'>,
 ): Promise<ChannelHttpResponse> {
-  const defaultBase = SP_API_ENDPOINTS[call.connection.credentials.region];
-  const send = async (): Promise<ChannelHttpResponse> =>
+  const tokens = requireAccessTokens(call);
+  const send = (token: string): Promise<ChannelHttpResponse> =>
     call.http.request({
       ...request,
       bucket: operation,
-      headers: {
-        ...request.headers,
-        'x-amz-access-token': await amazonAccessToken(call, defaultBase),
-      },
+      headers: { ...request.headers, 'x-amz-access-token': token },
     });
-  const response = await send();
+  const token = await tokens.accessToken();
+  const response = await send(token);
 
   // A token revoked or expired early gets 403 Unauthorized, so one fresh token is tried.
   if (response.status === 403 && /Unauthorized|expired/i.test(response.text)) {
-    forgetAmazonToken(call.connection.connectionId);
+    await tokens.invalidate(token);
 
-    return send();
+    return send(await tokens.accessToken());
   }
 
   return response;
@@ -355,6 +354,7 @@ export const amazonAdapter: ChannelAdapter<AmazonCredentials> = {
     maxRetries: 5,
     buckets: OPERATION_BUCKETS,
   },
+  oauth: amazonOAuthGrant,
   // Amazon announces order changes through SQS notifications, not HTTP webhooks, so orders are
   // polled.
   capabilities: {

@@ -8,6 +8,8 @@ import {
 } from '@qbsync/contracts';
 import { type z } from 'zod';
 
+import { type ChannelAccessTokens, type ChannelOAuthGrant } from './channel-oauth-grant';
+
 /**
  * The contract between the connector framework and one selling channel.
  *
@@ -33,6 +35,11 @@ export interface ChannelAdapter<Credentials = unknown> {
   readonly credentialSchema: z.ZodType<Credentials>;
   readonly secretFields: readonly (keyof Credentials & string)[];
   readonly rateLimit: RateLimitPolicy;
+  /**
+   * The channel's token grant. When set, the framework exchanges, caches and rotates access
+   * tokens and passes them to every call as `ChannelCallContext.accessTokens`.
+   */
+  readonly oauth?: ChannelOAuthGrant<Credentials>;
   /** Capabilities of this adapter; the framework schedules only those listed. */
   readonly capabilities: ChannelCapabilities;
   /** HTTP status of an accepted webhook: 200 by default, 202 for batch push APIs. */
@@ -50,6 +57,13 @@ export interface ChannelAdapter<Credentials = unknown> {
    * access token), so the framework neither polls nor backfills it. Absent means true.
    */
   canCallApi?(credentials: Credentials): boolean;
+
+  /**
+   * Explanation for the connection test and re-sync errors of a connection without API access
+   * (`canCallApi` false): what it lacks and which credentials enable polling. Absent means
+   * "webhooks only".
+   */
+  readonly noApiAccessHelp?: string;
 
   /** Channel defaults for the base URL, overridden per connection or by `CHANNEL_BASE_URL`. */
   defaultBaseUrl(credentials: Credentials): string;
@@ -76,6 +90,17 @@ export interface ChannelAdapter<Credentials = unknown> {
    */
   enrich?(event: ChannelEvent, call: ChannelCallContext<Credentials>): Promise<ChannelEvent>;
 
+  /**
+   * Reads the record a `fetch` event names (a webhook that carries only an id) and returns its
+   * normalised events: the order, its refunds, or `rejected` events. Returns an empty list when
+   * the channel has no such record. Runs on the work queue and is retried after a
+   * `ChannelHttpError`, so it must be idempotent.
+   */
+  fetchRecord?(
+    call: ChannelCallContext<Credentials>,
+    request: FetchRequest,
+  ): Promise<ChannelEvent[]>;
+
   /** Reads one page of orders modified inside the window. */
   pollOrders?(call: ChannelCallContext<Credentials>, request: PollRequest): Promise<PollPage>;
 
@@ -99,6 +124,22 @@ export interface ChannelAdapter<Credentials = unknown> {
 
   /** Calls the channel with the stored credentials and reports each problem found. */
   testConnection(call: ChannelCallContext<Credentials>): Promise<ConnectionTestResult>;
+
+  /**
+   * Subscribes the webhook topics the product needs to `addresses.address` (and the app's
+   * uninstall topic to `addresses.uninstallAddress`). A subscription already in place counts as
+   * made. Returns the subscriptions and, per topic, the channel's message when one failed.
+   */
+  registerWebhooks?(
+    call: ChannelCallContext<Credentials>,
+    addresses: { address: string; uninstallAddress?: string },
+  ): Promise<{
+    webhooks: { id: string; topic: string; address: string }[];
+    errors: { topic: string; message: string }[];
+  }>;
+
+  /** Deletes every webhook subscription the connection's token can see, returning how many. */
+  deleteWebhooks?(call: ChannelCallContext<Credentials>): Promise<number>;
 
   /** Reads the channel's quantities per location, for the inventory service's comparison. */
   readInventory?(call: ChannelCallContext<Credentials>): Promise<InventoryLevel[]>;
@@ -162,6 +203,11 @@ export interface ChannelConnection<Credentials = unknown> {
   channel: Channel;
   credentials: Credentials;
   settings: ConnectionSettings;
+  /**
+   * `reconnect_needed` after the channel rejected the stored grant (`invalid_grant`); the
+   * merchant must connect again. Absent means connected.
+   */
+  status?: 'reconnect_needed';
 }
 
 /** Per-connection settings that change which records are pulled (order filters, schedule). */
@@ -215,6 +261,23 @@ export type ChannelEvent =
   | { kind: 'refund'; refund: Refund; revision: string }
   | { kind: 'payout'; payout: Payout; revision: string }
   | { kind: 'inventory'; levels: InventoryLevel[]; revision: string }
+  | {
+      /** A record the webhook named without its content, which `fetchRecord` reads. */
+      kind: 'fetch';
+      record: FetchRequest['record'];
+      /**
+       * The channel's id of the record the webhook named. BigCommerce refund webhooks name the
+       * order.
+       */
+      recordId: string;
+      /** The channel's order id, named in the sync log when the read fails. */
+      channelOrderId?: string;
+      /**
+       * Identifies the change the webhook announced (Square's order `version`, BigCommerce's
+       * scope and `created_at`), so a redelivered webhook queues no second read.
+       */
+      revision: string;
+    }
   | { kind: 'ignored'; reason: string }
   | {
       kind: 'rejected';
@@ -224,6 +287,17 @@ export type ChannelEvent =
       /** The message of the `ChannelPayloadError`, naming the field and the fix. */
       reason: string;
     };
+
+/** The record a `fetch` event names, as `fetchRecord` receives it. */
+export interface FetchRequest {
+  /** `refund` reads the order together with its refunds. */
+  record: 'order' | 'refund';
+  recordId: string;
+  channelOrderId?: string;
+  /** The webhook topic that named the record. */
+  topic?: string;
+  receivedAt: string;
+}
 
 export interface PollRequest {
   /** Inclusive start of the window, ISO 8601. The framework already subtracted the overlap. */
@@ -273,6 +347,8 @@ export interface ChannelCallContext<Credentials = unknown> {
   /** The resolved base URL: connection override, then `CHANNEL_BASE_URL`, then the default. */
   baseUrl: string;
   now(): Date;
+  /** The connection's access tokens, for adapters that declare `oauth`. */
+  accessTokens?: ChannelAccessTokens;
 }
 
 export interface ChannelHttpRequest {
@@ -293,6 +369,13 @@ export interface ChannelHttpResponse {
   status: number;
   /** Response headers, lower-cased. */
   headers: Readonly<Record<string, string>>;
+  /**
+   * The body bytes as received, for binary bodies such as a ZIP report. The framework's client
+   * always sets it.
+   * TODO: make it required once `shopify-inventory.ts` stops building responses without it.
+   */
+  body?: Buffer;
+  /** The body decoded as UTF-8. */
   text: string;
   /** The body parsed as JSON, or undefined when it is not JSON. */
   json: unknown;

@@ -8,6 +8,7 @@ import {
   type ChannelConnection,
 } from './channel-adapter';
 import { FrameworkHttpClient } from './channel-http.client';
+import { ChannelOAuthTokenStore } from './channel-oauth';
 import { CHANNEL_ADAPTER } from './channel.tokens';
 import { SharedRateLimiter } from './shared-rate-limiter';
 
@@ -20,6 +21,7 @@ export class ChannelCallFactory {
     @Inject(CHANNEL_ADAPTER) private readonly adapter: ChannelAdapter,
     @Inject(APP_CONFIG) private readonly config: ConnectorsConfig,
     private readonly limiter: SharedRateLimiter,
+    private readonly tokens: ChannelOAuthTokenStore,
     logger: AppLogger,
   ) {
     this.logger = logger.child('ChannelHttp');
@@ -34,10 +36,10 @@ export class ChannelCallFactory {
     );
   }
 
+  /** Builds the call context, with the token store's access tokens when the adapter declares `oauth`. */
   create(connection: ChannelConnection): ChannelCallContext {
     const baseUrl = this.resolveBaseUrl(connection);
-
-    return {
+    const call: ChannelCallContext = {
       connection,
       baseUrl,
       now: () => new Date(),
@@ -50,5 +52,12 @@ export class ChannelCallFactory {
         timeoutMs: this.config.CHANNEL_HTTP_TIMEOUT_MS,
       }),
     };
+    const accessTokens = this.tokens.forCall(call);
+
+    if (accessTokens) {
+      call.accessTokens = accessTokens;
+    }
+
+    return call;
   }
 }

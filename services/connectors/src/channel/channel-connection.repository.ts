@@ -17,6 +17,8 @@ import {
 import { CHANNEL_ADAPTER } from './channel.tokens';
 
 const CACHE_MILLISECONDS = 30_000;
+/** Compare-and-set attempts of `replaceSecret` before it reports contention. */
+const MAX_SECRET_WRITE_ATTEMPTS = 5;
 
 /** Credentials that fail the channel's credential schema; the message names each field. */
 export class InvalidCredentialsError extends Error {
@@ -155,6 +157,73 @@ export class ChannelConnectionRepository {
     return connections;
   }
 
+  /**
+   * Replaces one secret credential field by compare-and-set: the new value is written only while
+   * the stored value is still `expected`, and the write itself matches the sealed secrets it read.
+   * Returns false when the field contains another value (a newer refresh token stored by another
+   * replica, or credentials the merchant entered again), which is then kept.
+   */
+  async replaceSecret(
+    connectionId: string,
+    field: string,
+    expected: string,
+    next: string,
+  ): Promise<boolean> {
+    for (let attempt = 0; attempt < MAX_SECRET_WRITE_ATTEMPTS; attempt += 1) {
+      const document = await this.model
+        .findOne({ _id: connectionId, channel: this.adapter.channel })
+        .lean<ChannelConnectionDocument>()
+        .exec();
+
+      if (!document) {
+        return false;
+      }
+
+      const secrets = JSON.parse(this.secretBox.decrypt(document.sealedSecrets)) as Record<
+        string,
+        unknown
+      >;
+
+      if (secrets[field] !== expected) {
+        return false;
+      }
+
+      const result = await this.model
+        .updateOne(
+          { _id: connectionId, sealedSecrets: document.sealedSecrets },
+          {
+            $set: {
+              sealedSecrets: this.secretBox.encrypt(JSON.stringify({ ...secrets, [field]: next })),
+              updatedAt: new Date(),
+            },
+          },
+        )
+        .exec();
+
+      if (result.matchedCount === 1) {
+        this.cache.clear();
+
+        return true;
+      }
+    }
+
+    throw new Error(
+      `The secrets of connection ${connectionId} changed ${MAX_SECRET_WRITE_ATTEMPTS} times while ` +
+        `${field} was being replaced; retry the call`,
+    );
+  }
+
+  /** Marks the connection `reconnect_needed`; storing it again with new credentials clears it. */
+  async markReconnectNeeded(connectionId: string, reason: string): Promise<void> {
+    await this.model
+      .updateOne(
+        { _id: connectionId, channel: this.adapter.channel },
+        { $set: { status: 'reconnect_needed', statusReason: reason, updatedAt: new Date() } },
+      )
+      .exec();
+    this.cache.clear();
+  }
+
   private async findCached(
     cacheKey: string,
     fresh: boolean,
@@ -201,6 +270,7 @@ export class ChannelConnectionRepository {
       channel: document.channel,
       credentials: { ...document.publicCredentials, ...secrets },
       settings,
+      ...(document.status ? { status: document.status } : {}),
     };
   }
 }

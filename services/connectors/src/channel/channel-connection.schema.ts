@@ -16,6 +16,13 @@ export interface ChannelConnectionDocument {
   publicCredentials: Record<string, unknown>;
   /** The secret credential fields as one SecretBox-sealed JSON object. */
   sealedSecrets: string;
+  /**
+   * `reconnect_needed` after the channel rejected the stored grant; storing the connection again
+   * removes it. Absent means connected.
+   */
+  status?: 'reconnect_needed';
+  /** The token endpoint's rejection, for support; set together with `status`. */
+  statusReason?: string;
   settings: {
     statusFilter: string[];
     storeFilter: string[];
@@ -36,6 +43,8 @@ export const channelConnectionSchema = new Schema<ChannelConnectionDocument>(
     webhookLookup: { type: String, required: true },
     publicCredentials: { type: Schema.Types.Mixed, required: true },
     sealedSecrets: { type: String, required: true },
+    status: { type: String, enum: ['reconnect_needed'] },
+    statusReason: { type: String },
     settings: {
       statusFilter: { type: [String], default: [] },
       storeFilter: { type: [String], default: [] },

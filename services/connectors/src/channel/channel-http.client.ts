@@ -109,30 +109,37 @@ export class FrameworkHttpClient implements ChannelHttpClient {
 
   private async send(url: URL, request: ChannelHttpRequest): Promise<ChannelHttpResponse> {
     const headers: Record<string, string> = { accept: 'application/json', ...request.headers };
-    let body: string | Buffer | undefined;
+    let requestBody: string | Buffer | undefined;
 
     if (typeof request.body === 'string' || Buffer.isBuffer(request.body)) {
-      body = request.body;
+      requestBody = request.body;
     } else if (request.body !== undefined) {
-      body = JSON.stringify(request.body);
+      requestBody = JSON.stringify(request.body);
       headers['content-type'] ??= 'application/json';
     }
 
     const response = await fetch(url, {
       method: request.method,
       headers,
-      body,
+      body: requestBody,
       redirect: 'error',
       signal: AbortSignal.timeout(this.options.timeoutMs),
     });
-    const text = await response.text();
+    const body = Buffer.from(await response.arrayBuffer());
+    const text = body.toString('utf8');
     const responseHeaders: Record<string, string> = {};
 
     response.headers.forEach((value, name) => {
       responseHeaders[name.toLowerCase()] = value;
     });
 
-    return { status: response.status, headers: responseHeaders, text, json: parseJson(text) };
+    return {
+      status: response.status,
+      headers: responseHeaders,
+      body,
+      text,
+      json: parseJson(text),
+    };
   }
 }
 

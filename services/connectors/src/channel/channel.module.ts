@@ -6,6 +6,7 @@ import { ChannelCallFactory } from './channel-call.factory';
 import { ChannelConnectionRepository } from './channel-connection.repository';
 import { ChannelCursorRepository } from './channel-cursor.repository';
 import { ChannelEventPublisher } from './channel-event.publisher';
+import { ChannelOAuthTokenStore } from './channel-oauth';
 import { CHANNEL_ADAPTER } from './channel.tokens';
 import { ConnectorRequestServer } from './connector-request.server';
 import { ConnectorRequestsService } from './connector-requests.service';
@@ -28,6 +29,7 @@ import { WebhookController } from './webhook.controller';
     ChannelConnectionRepository,
     ChannelCursorRepository,
     SharedRateLimiter,
+    ChannelOAuthTokenStore,
     ChannelCallFactory,
     ChannelEventPublisher,
     WebhookIntakeService,

@@ -116,6 +116,12 @@ export class PollScheduler implements OnApplicationBootstrap, BeforeApplicationS
       return 0;
     }
 
+    // The channel rejected the stored grant, so every call would fail until the merchant
+    // reconnects. The sync log already says so once; polls would only repeat it.
+    if (connection.status === 'reconnect_needed') {
+      return 0;
+    }
+
     const slot = Math.floor(now.getTime() / (connection.settings.pollIntervalMinutes * 60_000));
     let queued = 0;
 

@@ -5,7 +5,6 @@ import {
   type ChannelAdapter,
   type ChannelCallContext,
   type ChannelEvent,
-  ChannelHttpError,
   ChannelPayloadError,
   type ChannelHttpRequest,
   type ChannelHttpResponse,
@@ -13,6 +12,7 @@ import {
   type PollPage,
   type PollRequest,
 } from '../channel/channel-adapter';
+import { type ChannelOAuthGrant, requireAccessTokens } from '../channel/channel-oauth-grant';
 import {
   errorMessage,
   expectJson,
@@ -33,8 +33,6 @@ export const EBAY_SCOPES = [
 ];
 /** Most SKUs `bulkUpdatePriceQuantity` accepts in one request. */
 const BULK_QUANTITY_LIMIT = 25;
-/** eBay user access tokens last two hours; a minute is kept in hand. */
-const RENEW_BEFORE_MS = 60_000;
 
 export const ebayCredentialSchema = z.object({
   /** The app's OAuth client id (App ID) and secret (Cert ID). */
@@ -51,59 +49,26 @@ export const ebayCredentialSchema = z.object({
 
 export type EbayCredentials = z.infer<typeof ebayCredentialSchema>;
 
-const tokens = new Map<string, { token: string; expiresAt: number }>();
+/**
+ * eBay's OAuth refresh token grant, with the app's App ID and Cert ID as HTTP Basic client
+ * authentication. The refresh token lasts 18 months and is not rotated; user access tokens last
+ * two hours.
+ */
+const ebayOAuthGrant: ChannelOAuthGrant<EbayCredentials> = {
+  grantType: 'refresh_token',
+  tokenUrl: () => '/identity/v1/oauth2/token',
+  clientAuthentication: 'basic',
+  clientId: (credentials) => credentials.clientId,
+  clientSecret: (credentials) => credentials.clientSecret,
+  refreshTokenField: 'refreshToken',
+  extraForm: () => ({ scope: EBAY_SCOPES.join(' ') }),
+  defaultExpiresInSeconds: 7200,
+  reconnectFix: 'the seller must grant consent again',
+};
 
 /** True when the connection talks to eBay itself rather than an overridden base URL. */
 function isDefaultBase(call: ChannelCallContext<EbayCredentials>): boolean {
   return call.baseUrl.replace(/\/+$/, '') === EBAY_API_URL;
-}
-
-async function accessToken(call: ChannelCallContext<EbayCredentials>): Promise<string> {
-  const cached = tokens.get(call.connection.connectionId);
-  const now = call.now().getTime();
-
-  if (cached && cached.expiresAt - RENEW_BEFORE_MS > now) {
-    return cached.token;
-  }
-
-  const { clientId, clientSecret, refreshToken } = call.connection.credentials;
-  const response = await call.http.request({
-    method: 'POST',
-    path: '/identity/v1/oauth2/token',
-    headers: {
-      authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}`,
-      'content-type': 'application/x-www-form-urlencoded',
-    },
-    body: new URLSearchParams({
-      grant_type: 'refresh_token',
-      refresh_token: refreshToken,
-      scope: EBAY_SCOPES.join(' '),
-    }).toString(),
-  });
-
-  if (response.status === 400 || response.status === 401) {
-    throw new ChannelHttpError(
-      `eBay rejected the refresh token (HTTP ${response.status}: ${response.text.slice(0, 200)}); ` +
-        'the seller must grant consent again',
-      response.status,
-    );
-  }
-
-  const body = expectJson(response, 'Refreshing the eBay user token') as {
-    access_token?: string;
-    expires_in?: number;
-  };
-
-  if (!body.access_token) {
-    throw new ChannelHttpError('eBay returned no access_token', response.status);
-  }
-
-  tokens.set(call.connection.connectionId, {
-    token: body.access_token,
-    expiresAt: now + (body.expires_in ?? 7200) * 1000,
-  });
-
-  return body.access_token;
 }
 
 async function ebay(
@@ -118,7 +83,7 @@ async function ebay(
     path,
     headers: {
       ...rest.headers,
-      authorization: `Bearer ${await accessToken(call)}`,
+      authorization: `Bearer ${await requireAccessTokens(call).accessToken()}`,
       'x-ebay-c-marketplace-id': call.connection.credentials.marketplaceId,
     },
   });
@@ -241,6 +206,7 @@ export const ebayAdapter: ChannelAdapter<EbayCredentials> = {
   // NOTE: eBay sets daily call limits per API (Fulfillment 100,000, Finances and Inventory lower)
   // rather than a per-second rate. One request a second stays under them all day.
   rateLimit: { requestsPerSecond: 1, burst: 10, maxRetries: 5 },
+  oauth: ebayOAuthGrant,
   // The Sell APIs send no order webhooks (eBay's notifications cover account deletion and a few
   // Trading API events), so orders, refunds and payouts are polled.
   capabilities: {
@@ -346,7 +312,7 @@ export const ebayAdapter: ChannelAdapter<EbayCredentials> = {
     const checks: ConnectionTestResult['checks'] = [];
 
     try {
-      await accessToken(call);
+      await requireAccessTokens(call).accessToken();
       checks.push({ name: 'refresh token', ok: true, message: 'eBay issued a user access token' });
 
       const orders = await ebay(call, {

@@ -5,7 +5,6 @@ import {
   type ChannelAdapter,
   type ChannelCallContext,
   type ChannelEvent,
-  ChannelHttpError,
   ChannelPayloadError,
   type ChannelHttpRequest,
   type ChannelHttpResponse,
@@ -13,6 +12,7 @@ import {
   type PollPage,
   type PollRequest,
 } from '../channel/channel-adapter';
+import { type ChannelOAuthGrant, requireAccessTokens } from '../channel/channel-oauth-grant';
 import {
   errorMessage,
   expectJson,
@@ -29,8 +29,6 @@ import {
 
 export const ETSY_API_URL = 'https://api.etsy.com';
 const API = '/v3/application';
-/** Etsy access tokens last an hour; a minute is kept in hand. */
-const RENEW_BEFORE_MS = 60_000;
 
 /** Etsy's only shop location for inventory: listings hold one quantity per product offering. */
 export const ETSY_LOCATION_ID = 'default';
@@ -41,7 +39,10 @@ export const etsyCredentialSchema = z.object({
   /** The app's shared secret; newer apps send `x-api-key: keystring:shared_secret`. */
   sharedSecret: z.string().optional(),
   shopId: z.coerce.number().int().positive('must be the numeric shop id'),
-  /** OAuth 2.0 refresh token of the shop owner (valid 90 days). */
+  /**
+   * OAuth 2.0 refresh token of the shop owner (valid 90 days). Etsy issues a new one on every
+   * refresh and rejects the used one, so the framework's token store writes each new one back.
+   */
   refreshToken: z
     .string()
     .regex(/^\d+\..+$/, 'must be an Etsy refresh token such as 12345678.abc…'),
@@ -49,62 +50,24 @@ export const etsyCredentialSchema = z.object({
 
 export type EtsyCredentials = z.infer<typeof etsyCredentialSchema>;
 
-const tokens = new Map<string, { token: string; expiresAt: number }>();
+/**
+ * Etsy Open API v3 OAuth 2.0 with PKCE: the app is a public client that sends its keystring as
+ * `client_id` and has no secret. Access tokens last an hour.
+ */
+const etsyOAuthGrant: ChannelOAuthGrant<EtsyCredentials> = {
+  grantType: 'refresh_token',
+  tokenUrl: () => '/v3/public/oauth/token',
+  clientAuthentication: 'form',
+  clientId: (credentials) => credentials.keystring,
+  refreshTokenField: 'refreshToken',
+  defaultExpiresInSeconds: 3600,
+  reconnectFix: 'the shop owner must connect Etsy again',
+};
 
 function apiKey(credentials: EtsyCredentials): string {
   return credentials.sharedSecret
     ? `${credentials.keystring}:${credentials.sharedSecret}`
     : credentials.keystring;
-}
-
-/**
- * Returns an access token, refreshing it with the stored refresh token when needed.
- * NOTE: Etsy returns a new refresh token with each refresh, and the adapter interface cannot
- * store it back. The connection keeps using the original one until it expires after 90 days,
- * and the shop owner must then reconnect.
- */
-async function accessToken(call: ChannelCallContext<EtsyCredentials>): Promise<string> {
-  const cached = tokens.get(call.connection.connectionId);
-  const now = call.now().getTime();
-
-  if (cached && cached.expiresAt - RENEW_BEFORE_MS > now) {
-    return cached.token;
-  }
-
-  const { keystring, refreshToken } = call.connection.credentials;
-  const response = await call.http.request({
-    method: 'POST',
-    path: '/v3/public/oauth/token',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({
-      grant_type: 'refresh_token',
-      client_id: keystring,
-      refresh_token: refreshToken,
-    }).toString(),
-  });
-
-  if (response.status === 400 || response.status === 401) {
-    throw new ChannelHttpError(
-      `Etsy rejected the refresh token (HTTP ${response.status}: ${response.text.slice(0, 200)}); the shop owner must connect Etsy again`,
-      response.status,
-    );
-  }
-
-  const body = expectJson(response, 'Refreshing the Etsy access token') as {
-    access_token?: string;
-    expires_in?: number;
-  };
-
-  if (!body.access_token) {
-    throw new ChannelHttpError('Etsy returned no access_token', response.status);
-  }
-
-  tokens.set(call.connection.connectionId, {
-    token: body.access_token,
-    expiresAt: now + (body.expires_in ?? 3600) * 1000,
-  });
-
-  return body.access_token;
 }
 
 async function etsy(
@@ -116,7 +79,7 @@ async function etsy(
     headers: {
       ...request.headers,
       'x-api-key': apiKey(call.connection.credentials),
-      authorization: `Bearer ${await accessToken(call)}`,
+      authorization: `Bearer ${await requireAccessTokens(call).accessToken()}`,
     },
   });
 }
@@ -227,6 +190,7 @@ export const etsyAdapter: ChannelAdapter<EtsyCredentials> = {
   secretFields: ['refreshToken', 'sharedSecret'],
   // Etsy Open API v3 allows 10 requests a second and 10,000 a day per app by default.
   rateLimit: { requestsPerSecond: 10, burst: 10, maxRetries: 5 },
+  oauth: etsyOAuthGrant,
   capabilities: {
     webhooks: false,
     pollOrders: true,
@@ -360,7 +324,7 @@ export const etsyAdapter: ChannelAdapter<EtsyCredentials> = {
     let storeName: string | undefined;
 
     try {
-      await accessToken(call);
+      await requireAccessTokens(call).accessToken();
       checks.push({ name: 'refresh token', ok: true, message: 'Etsy issued an access token' });
 
       const shop = await etsy(call, {

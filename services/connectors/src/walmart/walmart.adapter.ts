@@ -15,12 +15,16 @@ import {
   type PollPage,
   type PollRequest,
 } from '../channel/channel-adapter';
+import { type ChannelOAuthGrant, requireAccessTokens } from '../channel/channel-oauth-grant';
 import {
   errorMessage,
   expectJson,
   initialResults,
   pushQuantity,
+  readZipArchive,
+  ZipArchiveError,
   type ChannelNormaliseContext,
+  type ZipEntry,
 } from '../channel-support';
 import {
   normaliseWalmartOrder,
@@ -31,8 +35,6 @@ import {
 export const WALMART_API_URL = 'https://marketplace.walmartapis.com';
 /** The service name Walmart requires in the `WM_SVC.NAME` header of every Marketplace API call. */
 export const WALMART_SERVICE_NAME = 'Walmart Marketplace';
-/** Walmart access tokens last 15 minutes; a minute is kept in hand. */
-const RENEW_BEFORE_MS = 60_000;
 
 /** Walmart's seller-fulfilled ship node when the seller has only one. */
 export const WALMART_LOCATION_ID = 'default';
@@ -44,8 +46,6 @@ export const walmartCredentialSchema = z.object({
 
 export type WalmartCredentials = z.infer<typeof walmartCredentialSchema>;
 
-const tokens = new Map<string, { token: string; expiresAt: number }>();
-
 /** Headers every Walmart call carries; the correlation id is new per request. */
 function serviceHeaders(): Record<string, string> {
   return {
@@ -53,52 +53,6 @@ function serviceHeaders(): Record<string, string> {
     'wm_qos.correlation_id': randomUUID(),
     accept: 'application/json',
   };
-}
-
-/** Exchanges the client credentials for an access token (`POST /v3/token`). */
-async function accessToken(call: ChannelCallContext<WalmartCredentials>): Promise<string> {
-  const cached = tokens.get(call.connection.connectionId);
-  const now = call.now().getTime();
-
-  if (cached && cached.expiresAt - RENEW_BEFORE_MS > now) {
-    return cached.token;
-  }
-
-  const { clientId, clientSecret } = call.connection.credentials;
-  const response = await call.http.request({
-    method: 'POST',
-    path: '/v3/token',
-    headers: {
-      ...serviceHeaders(),
-      authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}`,
-      'content-type': 'application/x-www-form-urlencoded',
-    },
-    body: 'grant_type=client_credentials',
-  });
-
-  if (response.status === 400 || response.status === 401) {
-    throw new ChannelHttpError(
-      `Walmart rejected the client credentials (HTTP ${response.status}: ${response.text.slice(0, 200)}); ` +
-        'copy them again from Seller Center > Settings > API Key Management',
-      response.status,
-    );
-  }
-
-  const body = expectJson(response, 'Requesting a Walmart access token') as {
-    access_token?: string;
-    expires_in?: number;
-  };
-
-  if (!body.access_token) {
-    throw new ChannelHttpError('Walmart returned no access_token', response.status);
-  }
-
-  tokens.set(call.connection.connectionId, {
-    token: body.access_token,
-    expiresAt: now + (body.expires_in ?? 900) * 1000,
-  });
-
-  return body.access_token;
 }
 
 async function walmart(
@@ -110,9 +64,70 @@ async function walmart(
     headers: {
       ...serviceHeaders(),
       ...request.headers,
-      'wm_sec.access_token': await accessToken(call),
+      'wm_sec.access_token': await requireAccessTokens(call).accessToken(),
     },
   });
+}
+
+/**
+ * Walmart's client credentials grant (`POST /v3/token`) with HTTP Basic client authentication and
+ * the service headers every Marketplace call carries. Access tokens last 15 minutes.
+ */
+const walmartOAuthGrant: ChannelOAuthGrant<WalmartCredentials> = {
+  grantType: 'client_credentials',
+  tokenUrl: () => '/v3/token',
+  clientAuthentication: 'basic',
+  clientId: (credentials) => credentials.clientId,
+  clientSecret: (credentials) => credentials.clientSecret,
+  headers: serviceHeaders,
+  defaultExpiresInSeconds: 900,
+  reconnectFix: 'copy them again from Seller Center > Settings > API Key Management',
+};
+
+/** Local file header signature that starts every ZIP archive with at least one entry. */
+const ZIP_SIGNATURE = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
+/** Most entries a reconciliation report archive may have; Walmart's contains one CSV. */
+const RECON_ARCHIVE_MAX_ENTRIES = 10;
+
+/**
+ * Returns the CSV of a `reconFile` response: the one `.csv` entry of a ZIP body, or the body
+ * itself when it is not a ZIP archive. Throws `ChannelPayloadError` for a corrupt archive or one
+ * without exactly one CSV, so the report becomes a rejected event naming its date.
+ */
+export function reconReportCsv(response: ChannelHttpResponse, reportDate: string): string {
+  const body = response.body ?? Buffer.from(response.text, 'utf8');
+
+  if (!body.subarray(0, ZIP_SIGNATURE.length).equals(ZIP_SIGNATURE)) {
+    return response.text;
+  }
+
+  let csvEntries: ZipEntry[];
+
+  try {
+    csvEntries = readZipArchive(body, { maxEntries: RECON_ARCHIVE_MAX_ENTRIES }).filter((entry) =>
+      entry.name.toLowerCase().endsWith('.csv'),
+    );
+  } catch (error) {
+    if (!(error instanceof ZipArchiveError)) {
+      throw error;
+    }
+
+    throw new ChannelPayloadError(
+      `(report): reconciliation report ${reportDate} is not a readable ZIP archive: ${error.message}; download it again from Seller Center to check it`,
+      '(report)',
+      undefined,
+      { cause: error },
+    );
+  }
+
+  if (csvEntries.length !== 1) {
+    throw new ChannelPayloadError(
+      `(report): reconciliation report ${reportDate} archive contains ${csvEntries.length} CSV files (${csvEntries.map((entry) => entry.name).join(', ') || 'none'}); expected exactly one`,
+      '(report)',
+    );
+  }
+
+  return csvEntries[0].data.toString('utf8');
 }
 
 /**
@@ -216,6 +231,7 @@ export const walmartAdapter: ChannelAdapter<WalmartCredentials> = {
   // NOTE: Walmart throttles each API with its own token bucket and reports it in
   // `x-current-token-count`. Five requests a second is an estimate below the orders API budget.
   rateLimit: { requestsPerSecond: 5, burst: 10, maxRetries: 5, observe: observeWalmartLimit },
+  oauth: walmartOAuthGrant,
   capabilities: {
     webhooks: false,
     pollOrders: true,
@@ -266,9 +282,8 @@ export const walmartAdapter: ChannelAdapter<WalmartCredentials> = {
   },
 
   /**
-   * Reads the reconciliation reports whose date falls inside the window. NOTE: Walmart serves
-   * `reconFile` as a ZIP archive holding the CSV; the framework's HTTP client returns text
-   * only, so a ZIP body is rejected with a message until the client can return bytes.
+   * Reads the reconciliation reports whose date falls inside the window. Walmart serves
+   * `reconFile` as a ZIP archive that contains one CSV; a plain CSV body is read as it is.
    */
   async pollPayouts(call, request): Promise<PollPage> {
     const available = expectJson(
@@ -301,16 +316,8 @@ export const walmartAdapter: ChannelAdapter<WalmartCredentials> = {
         );
       }
 
-      if (response.text.startsWith('PK')) {
-        events.push({
-          kind: 'rejected',
-          reason: `reconciliation report ${date} arrived as a ZIP archive, which this connector cannot unpack yet`,
-        });
-        continue;
-      }
-
       try {
-        const payout = parseWalmartReconReport(response.text, normaliseContext);
+        const payout = parseWalmartReconReport(reconReportCsv(response, date), normaliseContext);
 
         events.push({ kind: 'payout', payout, revision: `${payout.payoutId}@${payout.amount}` });
       } catch (error) {
@@ -366,7 +373,7 @@ export const walmartAdapter: ChannelAdapter<WalmartCredentials> = {
     const checks: ConnectionTestResult['checks'] = [];
 
     try {
-      await accessToken(call);
+      await requireAccessTokens(call).accessToken();
       checks.push({
         name: 'client credentials',
         ok: true,

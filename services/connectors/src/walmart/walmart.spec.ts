@@ -8,7 +8,7 @@ import {
   readTextFixture,
 } from '../channel-support/fixture-files';
 import { fuzzNormaliser, SeededRandom } from '../channel-support/payload-mutations';
-import { observeWalmartLimit } from './walmart.adapter';
+import { observeWalmartLimit, reconReportCsv } from './walmart.adapter';
 import {
   normaliseWalmartOrder,
   normaliseWalmartRefunds,
@@ -204,6 +204,45 @@ describe('observeWalmartLimit', () => {
         json: undefined,
       }),
     ).toBeUndefined();
+  });
+});
+
+describe('reconReportCsv', () => {
+  /** Python zipfile archives: one with `ReconFile_03142024.csv`, one with two CSV files. */
+  const oneCsv = Buffer.from(
+    'UEsDBBQAAAAIAOWqhF17B5cKCgAAAAgAAAAWAAAAUmVjb25GaWxlXzAzMTQyMDI0LmNzdkvUSeIy1DHiAgBQSwECFAMUAAAACADlqoRdeweXCgoAAAAIAAAAFgAAAAAAAAAAAAAAgAEAAAAAUmVjb25GaWxlXzAzMTQyMDI0LmNzdlBLBQYAAAAAAQABAEQAAAA+AAAAAAA=',
+    'base64',
+  );
+  const twoCsv = Buffer.from(
+    'UEsDBBQAAAAIAOWqhF0AJMGJBgAAAAQAAAAHAAAAb25lLmNzdkvkMuQCAFBLAwQUAAAACADlqoRdw3fsogYAAAAEAAAABwAAAHR3by5jc3ZL5DLiAgBQSwECFAMUAAAACADlqoRdACTBiQYAAAAEAAAABwAAAAAAAAAAAAAAgAEAAAAAb25lLmNzdlBLAQIUAxQAAAAIAOWqhF3Dd+yiBgAAAAQAAAAHAAAAAAAAAAAAAACAASsAAAB0d28uY3N2UEsFBgAAAAACAAIAagAAAFYAAAAAAA==',
+    'base64',
+  );
+  const response = (body: Buffer): ChannelHttpResponse => ({
+    status: 200,
+    headers: {},
+    body,
+    text: body.toString('utf8'),
+    json: undefined,
+  });
+
+  it('unpacks the one CSV of a ZIP', () => {
+    expect(reconReportCsv(response(oneCsv), '03142024')).toBe('a,b\n1,2\n');
+  });
+
+  it('passes a bare CSV through', () => {
+    expect(reconReportCsv(response(Buffer.from(report, 'utf8')), '03142024')).toBe(report);
+  });
+
+  it('rejects an archive with two CSVs', () => {
+    expect(payloadError(() => reconReportCsv(response(twoCsv), '03142024')).message).toMatch(
+      /contains 2 CSV files \(one\.csv, two\.csv\); expected exactly one/,
+    );
+  });
+
+  it('rejects a truncated archive', () => {
+    expect(
+      payloadError(() => reconReportCsv(response(oneCsv.subarray(0, 40)), '03142024')).message,
+    ).toMatch(/report 03142024 is not a readable ZIP archive/);
   });
 });
 

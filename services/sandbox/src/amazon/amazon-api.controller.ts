@@ -67,7 +67,7 @@ export class AmazonApiController {
       );
     }
 
-    return this.store.issueToken(this.clock.nowMs());
+    return this.store.issueToken(this.clock.nowMs(), app.refreshToken);
   }
 
   @Get('orders/v0/orders')

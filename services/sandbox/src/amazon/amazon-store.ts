@@ -102,11 +102,23 @@ export class AmazonStore {
     });
   }
 
-  issueToken(nowMs: number): { access_token: string; token_type: string; expires_in: number } {
+  /**
+   * Returns an access token for an hour. Login with Amazon also returns the refresh token it was
+   * given, unchanged: LWA refresh tokens do not rotate.
+   */
+  issueToken(
+    nowMs: number,
+    refreshToken: string,
+  ): { access_token: string; refresh_token: string; token_type: string; expires_in: number } {
     const token = `Atza|${randomBytes(24).toString('base64url')}`;
 
     this.tokens.set(token, nowMs + 3600 * 1000);
 
-    return { access_token: token, token_type: 'bearer', expires_in: 3600 };
+    return {
+      access_token: token,
+      refresh_token: refreshToken,
+      token_type: 'bearer',
+      expires_in: 3600,
+    };
   }
 }

@@ -24,7 +24,8 @@ type Json = ChannelJson;
 /**
  * The Etsy Open API v3 OAuth token endpoint and the shop receipt, ledger and listing inventory
  * calls the connector makes, below `/etsy` in place of `https://api.etsy.com`. Calls need
- * `x-api-key` and a Bearer token.
+ * `x-api-key` and a Bearer token. Each refresh returns a new refresh token and spends the one
+ * sent, which is then rejected with `invalid_grant`.
  */
 @Controller('etsy/v3')
 export class EtsyApiController {
@@ -36,18 +37,28 @@ export class EtsyApiController {
   @Post('public/oauth/token')
   @HttpCode(200)
   token(@Body() body: Json): Json {
-    if (
-      body?.grant_type !== 'refresh_token' ||
-      body.client_id !== ETSY_SANDBOX_APP.keystring ||
-      body.refresh_token !== ETSY_SANDBOX_APP.refreshToken
-    ) {
+    if (body?.grant_type !== 'refresh_token' || body.client_id !== ETSY_SANDBOX_APP.keystring) {
       throw new HttpException(
         { error: 'invalid_grant', error_description: 'Invalid refresh token or client id' },
         HttpStatus.BAD_REQUEST,
       );
     }
 
-    return this.store.issueToken(this.clock.nowMs());
+    const issued = this.store.refresh(String(body.refresh_token ?? ''), this.clock.nowMs());
+
+    if (!issued) {
+      throw new HttpException(
+        {
+          error: 'invalid_grant',
+          error_description: this.store.usedRefreshTokens.has(String(body.refresh_token))
+            ? 'refresh_token has already been used'
+            : 'Invalid refresh token or client id',
+        },
+        HttpStatus.BAD_REQUEST,
+      );
+    }
+
+    return issued;
   }
 
   @Get('application/shops/:shopId')

@@ -27,6 +27,13 @@ export class EtsyStore {
   readonly ledger: Json[] = [];
   readonly listings = new Map<number, Json>();
   readonly tokens = new Map<string, number>();
+  /**
+   * Refresh tokens that may still be exchanged. Etsy issues a new refresh token with every
+   * refresh and rejects the one just used, so each token here works once.
+   */
+  readonly refreshTokens = new Set<string>();
+  /** Refresh tokens already exchanged, to tell a reused token from an unknown one. */
+  readonly usedRefreshTokens = new Set<string>();
   /** Etsy Open API v3 allows 10 requests a second per app by default. */
   readonly limiter = new ChannelRateLimiter({ default: { requestsPerSecond: 10, burst: 10 } });
 
@@ -41,6 +48,9 @@ export class EtsyStore {
     this.receipts.clear();
     this.listings.clear();
     this.tokens.clear();
+    this.refreshTokens.clear();
+    this.refreshTokens.add(ETSY_SANDBOX_APP.refreshToken);
+    this.usedRefreshTokens.clear();
     this.ledger.length = 0;
     this.limiter.reset();
 
@@ -75,16 +85,28 @@ export class EtsyStore {
     });
   }
 
-  issueToken(nowMs: number): Json {
-    const token = `${ETSY_SANDBOX_APP.refreshToken.split('.')[0]}.${randomBytes(24).toString('base64url')}`;
+  /**
+   * Spends `refreshToken` and returns an access token for an hour with the refresh token that
+   * replaces it. Returns undefined when the refresh token is unknown or was already used.
+   */
+  refresh(refreshToken: string, nowMs: number): Json | undefined {
+    if (!this.refreshTokens.delete(refreshToken)) {
+      return undefined;
+    }
 
+    const userId = ETSY_SANDBOX_APP.refreshToken.split('.')[0];
+    const token = `${userId}.${randomBytes(24).toString('base64url')}`;
+    const nextRefreshToken = `${userId}.${randomBytes(24).toString('base64url')}`;
+
+    this.usedRefreshTokens.add(refreshToken);
+    this.refreshTokens.add(nextRefreshToken);
     this.tokens.set(token, nowMs + 3600 * 1000);
 
     return {
       access_token: token,
       token_type: 'Bearer',
       expires_in: 3600,
-      refresh_token: ETSY_SANDBOX_APP.refreshToken,
+      refresh_token: nextRefreshToken,
     };
   }
 }

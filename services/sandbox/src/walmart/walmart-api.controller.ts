@@ -9,11 +9,13 @@ import {
   Post,
   Query,
   Res,
+  StreamableFile,
 } from '@nestjs/common';
 import { type Response } from 'express';
 
 import { intParam, pageOf, timeParam, type ChannelJson } from '../common/channel-stand-in';
 import { SandboxClock } from '../common/sandbox-clock';
+import { zipOneFile } from './walmart-report-archive';
 import { WALMART_SANDBOX_CLIENT, WalmartStore } from './walmart-store';
 
 type Json = ChannelJson;
@@ -126,7 +128,7 @@ export class WalmartApiController {
     @Headers() headers: Json,
     @Query('reportDate') reportDate: string,
     @Res({ passthrough: true }) response: Response,
-  ): string {
+  ): string | StreamableFile {
     this.authorise(headers, response, 'default');
 
     const report = this.store.reports.get(reportDate);
@@ -139,10 +141,24 @@ export class WalmartApiController {
       );
     }
 
-    // NOTE: Walmart sends the report as a ZIP archive holding this CSV, but the stand-in sends the CSV.
-    response.setHeader('content-type', 'text/csv');
+    if (this.store.reportFormat === 'csv') {
+      response.setHeader('content-type', 'text/csv');
 
-    return report;
+      return report;
+    }
+
+    const archive = zipOneFile(`ReconFile_${reportDate}.csv`, Buffer.from(report, 'utf8'));
+
+    // A cut-short download: the end of central directory record is missing.
+    return new StreamableFile(
+      this.store.reportFormat === 'corrupt-zip'
+        ? archive.subarray(0, archive.length - 30)
+        : archive,
+      {
+        type: 'application/octet-stream',
+        disposition: `attachment; filename=ReconFile_${reportDate}.zip`,
+      },
+    );
   }
 
   @Get('inventories')

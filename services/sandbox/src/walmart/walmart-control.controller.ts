@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { z } from 'zod';
 
 import { parseRequestBody } from '../common/request-body';
-import { WalmartStore } from './walmart-store';
+import { WALMART_REPORT_FORMATS, WalmartStore } from './walmart-store';
 
 /** Control endpoints of the Walmart stand-in. */
 @Controller('__sandbox/walmart')
@@ -22,6 +22,18 @@ export class WalmartControlController {
     );
 
     this.store.limiter.override(bucket, budget);
+
+    return { ok: true };
+  }
+
+  /** Sets how `reconFile` sends reports: `zip` (as Walmart does), `csv` or `corrupt-zip`. */
+  @Post('report-format')
+  @HttpCode(200)
+  reportFormat(@Body() body: unknown): { ok: true } {
+    this.store.reportFormat = parseRequestBody(
+      z.object({ format: z.enum(WALMART_REPORT_FORMATS) }),
+      body,
+    ).format;
 
     return { ok: true };
   }

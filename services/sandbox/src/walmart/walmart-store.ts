@@ -16,6 +16,9 @@ export const WALMART_SANDBOX_CLIENT = {
   clientSecret: 'walmart-sandbox-client-secret',
 };
 
+export const WALMART_REPORT_FORMATS = ['zip', 'csv', 'corrupt-zip'] as const;
+export type WalmartReportFormat = (typeof WALMART_REPORT_FORMATS)[number];
+
 /**
  * The Walmart stand-in's data, from the hand-written `fixtures/walmart` files (Walmart publishes
  * no sample files): purchase orders, one reconciliation report and inventory.
@@ -24,6 +27,11 @@ export const WALMART_SANDBOX_CLIENT = {
 export class WalmartStore {
   readonly orders = new Map<string, Json>();
   readonly reports = new Map<string, string>();
+  /**
+   * The form `reconFile` sends a report in: `zip` as Walmart does (a ZIP archive that contains the CSV),
+   * `csv` as the bare file, `corrupt-zip` as a ZIP archive cut short, for error handling tests.
+   */
+  reportFormat: WalmartReportFormat = 'zip';
   readonly inventory = new Map<string, number>();
   readonly feeds: Json[] = [];
   readonly tokens = new Map<string, number>();
@@ -44,6 +52,7 @@ export class WalmartStore {
 
     this.orders.clear();
     this.reports.clear();
+    this.reportFormat = 'zip';
     this.inventory.clear();
     this.tokens.clear();
     this.feeds.length = 0;
