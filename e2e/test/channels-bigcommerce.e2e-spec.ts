@@ -6,8 +6,18 @@ import {
   bigCommerceAdapter,
   type BcCredentials,
 } from '@qbsync/connectors/dist/bigcommerce';
-import { withInfrastructure } from '@qbsync/testing';
+import { type Order, type Refund, Subjects, type SyncEvent } from '@qbsync/contracts';
+import { waitFor, withInfrastructure } from '@qbsync/testing';
 
+import {
+  type ConnectorsHarness,
+  createTestAccount,
+  gatewayCall,
+  readStream,
+  sandboxCall,
+  startConnectorsHarness,
+  waitForMessages,
+} from './connectors-harness';
 import { type ChannelBench, startChannelBench } from './support/channel-calls';
 
 const infra = withInfrastructure();
@@ -21,6 +31,16 @@ const window = {
   modifiedUntil: '2030-01-01T00:00:00.000Z',
   pageSize: 2,
   receivedAt: '2026-01-01T00:00:00.000Z',
+};
+
+/** A refund of part of order 218 that names no product, so it posts as an adjustment. */
+const refundOf218 = {
+  id: 501,
+  order_id: 218,
+  reason: 'Late delivery',
+  total_amount: 5,
+  items: [{ item_type: 'ORDER', item_id: 218, requested_amount: 5 }],
+  payments: [{ id: 9, provider_id: 'braintree', amount: 5, offline: false }],
 };
 
 describe('BigCommerce adapter against the stand-in', () => {
@@ -182,5 +202,250 @@ describe('BigCommerce adapter against the stand-in', () => {
     } finally {
       await new Promise<void>((resolve) => server.close(() => resolve()));
     }
+  });
+});
+
+describe('BigCommerce fetchRecord against the stand-in', () => {
+  let bench: ChannelBench;
+
+  beforeAll(async () => {
+    bench = await startChannelBench(infra.natsUrl);
+  });
+
+  afterAll(async () => {
+    await bench?.stop();
+  });
+
+  beforeEach(async () => {
+    await bench.control('/__sandbox/bigcommerce/reset');
+  });
+
+  it('reads the order a webhook named', async () => {
+    const call = bench.call(bigCommerceAdapter, credentials, { basePath: '/bigcommerce' });
+    const events = await bigCommerceAdapter.fetchRecord!(call, {
+      record: 'order',
+      recordId: '218',
+      channelOrderId: '218',
+      topic: 'store/order/created',
+      receivedAt: '2026-01-01T00:00:00.000Z',
+    });
+
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ kind: 'order', order: { channelOrderId: '218' } });
+
+    const order = events[0].kind === 'order' ? events[0].order : undefined;
+
+    expect(order?.totals.total).toBe(6984);
+    expect(order?.source.kind).toBe('webhook');
+  });
+
+  it('reads the order with its refunds for a refund webhook', async () => {
+    await bench.control('/__sandbox/bigcommerce/refunds', refundOf218);
+    await bench.control('/__sandbox/bigcommerce/refunds', {
+      ...refundOf218,
+      id: 502,
+      order_id: 113,
+    });
+
+    const call = bench.call(bigCommerceAdapter, credentials, { basePath: '/bigcommerce' });
+    const events = await bigCommerceAdapter.fetchRecord!(call, {
+      record: 'refund',
+      recordId: '218',
+      channelOrderId: '218',
+      receivedAt: '2026-01-01T00:00:00.000Z',
+    });
+
+    expect(events.map((event) => event.kind)).toEqual(['order', 'refund']);
+    expect(events[1]).toMatchObject({
+      kind: 'refund',
+      refund: { channelRefundId: '501', channelOrderId: '218' },
+    });
+  });
+
+  it('returns nothing for an order the store does not have', async () => {
+    const call = bench.call(bigCommerceAdapter, credentials, { basePath: '/bigcommerce' });
+
+    expect(
+      await bigCommerceAdapter.fetchRecord!(call, {
+        record: 'order',
+        recordId: '999999',
+        receivedAt: '2026-01-01T00:00:00.000Z',
+      }),
+    ).toEqual([]);
+  });
+});
+
+/** Reads the connector's count of orders JetStream dropped as already published. */
+async function duplicateOrders(replicaUrl: string): Promise<number> {
+  const text = await (await fetch(`${replicaUrl}/metrics`)).text();
+
+  return text
+    .split('\n')
+    .filter(
+      (line) =>
+        line.startsWith('qbsync_connector_records_published_total{') &&
+        line.includes('kind="order"') &&
+        line.includes('duplicate="true"'),
+    )
+    .reduce((sum, line) => sum + Number(line.split(' ').pop()), 0);
+}
+
+describe('BigCommerce id-only webhooks through the connector', () => {
+  let harness: ConnectorsHarness;
+  let connectionId: string;
+
+  /** Fires a webhook from the stand-in and returns the connector's responses. */
+  async function fire(
+    scope: string,
+    orderId: number,
+    repeat = 0,
+  ): Promise<{ status: number; body: string }[]> {
+    return sandboxCall(harness, 'POST', '/__sandbox/bigcommerce/webhooks/fire', {
+      scope,
+      orderId,
+      repeat,
+    });
+  }
+
+  beforeAll(async () => {
+    harness = await startConnectorsHarness(infra, { channel: 'bigcommerce' });
+
+    const accountId = await createTestAccount(harness, 'BigCommerce webhooks e2e');
+    // No backfill and no poll tick during the test, so only the webhooks can publish orders.
+    const reply = await gatewayCall<{ connectionId: string }>(
+      harness,
+      'POST',
+      `/api/accounts/${accountId}/connections/bigcommerce`,
+      {
+        ...credentials,
+        settings: { baseUrl: `${harness.sandboxUrl}/bigcommerce` },
+        backfillDays: 0,
+      },
+    );
+
+    connectionId = reply.body.connectionId;
+    await fetch(`${harness.sandboxUrl}/bigcommerce/v3/hooks`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-auth-token': credentials.accessToken },
+      body: JSON.stringify({
+        scope: 'store/order/*',
+        destination: `${harness.replicas[0].url}/webhooks/bigcommerce`,
+        is_active: true,
+        headers: { [BC_WEBHOOK_SECRET_HEADER]: credentials.webhookSecret },
+      }),
+    });
+  }, 180_000);
+
+  afterAll(async () => {
+    await harness?.stop();
+  }, 60_000);
+
+  it('publishes the full order once for a redelivered webhook', async () => {
+    const responses = await fire('store/order/created', 218, 1);
+
+    expect(responses.map((response) => response.status)).toEqual([200, 200]);
+    expect(responses.map((response) => JSON.parse(response.body).duplicate)).toEqual([false, true]);
+
+    const [message] = await waitForMessages<Order>(
+      harness,
+      Subjects.OrderReceived,
+      connectionId,
+      1,
+    );
+
+    expect(message.payload).toMatchObject({ channelOrderId: '218', currency: 'USD' });
+    expect(message.payload.totals.total).toBe(6984);
+    expect(message.payload.lines).toHaveLength(1);
+    expect(message.payload.source.kind).toBe('webhook');
+    expect(message.messageId).toContain(`${connectionId}:order:218:`);
+  });
+
+  it('publishes nothing for a later webhook of the same revision', async () => {
+    const [response] = await fire('store/order/statusUpdated', 218);
+
+    expect(JSON.parse(response.body)).toMatchObject({ status: 'accepted', duplicate: false });
+    // The second fetch reads the same revision of order 218, which JetStream drops.
+    await waitFor(async () => (await duplicateOrders(harness.replicas[0].url)) >= 1, {
+      timeoutMs: 30_000,
+      description: 'the repeated order counted as a duplicate',
+    });
+
+    const orders = await readStream<Order>(harness, Subjects.OrderReceived, connectionId);
+
+    expect(orders).toHaveLength(1);
+  });
+
+  it('publishes the refund a refund webhook named', async () => {
+    await sandboxCall(harness, 'POST', '/__sandbox/bigcommerce/refunds', refundOf218);
+    await fire('store/order/refund/created', 218);
+
+    const [refund] = await waitForMessages<Refund>(
+      harness,
+      Subjects.RefundReceived,
+      connectionId,
+      1,
+    );
+
+    expect(refund.payload).toMatchObject({ channelRefundId: '501', channelOrderId: '218' });
+    expect(refund.payload.totals.total).toBe(500);
+  });
+
+  it('retries a failed read until the order arrives', async () => {
+    await sandboxCall(harness, 'POST', '/__sandbox/bigcommerce/orders/113/faults', { count: 2 });
+    await fire('store/order/created', 113);
+
+    const orders = await waitForMessages<Order>(
+      harness,
+      Subjects.OrderReceived,
+      connectionId,
+      2,
+      30_000,
+    );
+
+    expect(orders.map((message) => message.payload.channelOrderId)).toEqual(['218', '113']);
+  });
+
+  it('logs a read that keeps failing', async () => {
+    await sandboxCall(harness, 'POST', '/__sandbox/bigcommerce/orders/100/faults', { count: 100 });
+    await fire('store/order/created', 100);
+
+    const events = await waitFor(
+      async () => {
+        const found = (
+          await readStream<SyncEvent>(harness, Subjects.SyncEventRecorded, connectionId)
+        ).filter((event) => event.payload.channelOrderId === '100');
+
+        return found.length > 0 ? found : undefined;
+      },
+      { timeoutMs: 60_000, description: 'a sync event for order 100' },
+    );
+
+    expect(events[0].payload).toMatchObject({ stage: 'connector', status: 'failed' });
+    expect(events[0].payload.message).toContain('failed after 5 attempt(s)');
+    expect(events[0].payload.message).toContain('HTTP 500');
+    await sandboxCall(harness, 'POST', '/__sandbox/bigcommerce/orders/100/faults', { count: 0 });
+  });
+
+  it('logs an order the store does not have', async () => {
+    await fire('store/order/created', 999_999);
+
+    const events = await waitFor(
+      async () => {
+        const found = (
+          await readStream<SyncEvent>(harness, Subjects.SyncEventRecorded, connectionId)
+        ).filter((event) => event.payload.channelOrderId === '999999');
+
+        return found.length > 0 ? found : undefined;
+      },
+      { timeoutMs: 30_000, description: 'a sync event for order 999999' },
+    );
+
+    expect(events[0].payload).toMatchObject({ stage: 'connector', status: 'failed' });
+    expect(events[0].payload.message).toContain('BigCommerce has no order 999999');
+    expect(
+      (await readStream<Order>(harness, Subjects.OrderReceived, connectionId)).map(
+        (message) => message.payload.channelOrderId,
+      ),
+    ).toEqual(['218', '113']);
   });
 });

@@ -2,8 +2,18 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { type AddressInfo } from 'node:net';
 
 import { squareAdapter, type SquareCredentials } from '@qbsync/connectors/dist/square';
-import { withInfrastructure } from '@qbsync/testing';
+import { type Order, Subjects, type SyncEvent } from '@qbsync/contracts';
+import { waitFor, withInfrastructure } from '@qbsync/testing';
 
+import {
+  type ConnectorsHarness,
+  createTestAccount,
+  gatewayCall,
+  readStream,
+  sandboxCall,
+  startConnectorsHarness,
+  waitForMessages,
+} from './connectors-harness';
 import { type ChannelBench, startChannelBench } from './support/channel-calls';
 
 const infra = withInfrastructure();
@@ -14,6 +24,8 @@ const credentials: SquareCredentials = {
   webhookSignatureKey: 'square-e2e-signature-key',
   notificationUrl: 'https://connectors.example.com/webhooks/square',
 };
+/** The stand-in's US order, at version 4. */
+const ORDER_ID = 'CAISEHl2pP6DZxDQ1ZUzzGzTmL4gAQ';
 const window = {
   modifiedSince: '2024-01-01T00:00:00.000Z',
   modifiedUntil: '2030-01-01T00:00:00.000Z',
@@ -164,5 +176,120 @@ describe('Square adapter against the stand-in', () => {
     const enriched = await squareAdapter.enrich!(bare, call);
 
     expect(enriched.kind === 'payout' ? enriched.payout.transactions : []).toHaveLength(3);
+  });
+
+  it('reads the order an order event named', async () => {
+    const call = bench.call(squareAdapter, credentials, { basePath: '/square' });
+    const events = await squareAdapter.fetchRecord!(call, {
+      record: 'order',
+      recordId: ORDER_ID,
+      topic: 'order.updated',
+      receivedAt: '2026-01-01T00:00:00.000Z',
+    });
+
+    expect(events).toEqual([expect.objectContaining({ kind: 'order', revision: `${ORDER_ID}@4` })]);
+    expect(events[0].kind === 'order' ? events[0].order.lines.map((line) => line.sku) : []).toEqual(
+      ['MUG-BLUE', 'TOWEL-1', ''],
+    );
+  });
+
+  it('returns nothing for an order the seller does not have', async () => {
+    const call = bench.call(squareAdapter, credentials, { basePath: '/square' });
+
+    expect(
+      await squareAdapter.fetchRecord!(call, {
+        record: 'order',
+        recordId: 'ORDER-MISSING',
+        receivedAt: '2026-01-01T00:00:00.000Z',
+      }),
+    ).toEqual([]);
+  });
+});
+
+describe('Square order events through the connector', () => {
+  let harness: ConnectorsHarness;
+  let connectionId: string;
+
+  /** Has the stand-in send a signed event to the connector and returns the responses. */
+  async function deliver(
+    event: 'order.created' | 'order.updated',
+    orderId: string,
+    repeat = 0,
+  ): Promise<{ status: number; body: string }[]> {
+    return sandboxCall(harness, 'POST', '/__sandbox/square/webhooks/deliver', {
+      targetUrl: `${harness.replicas[0].url}/webhooks/square`,
+      notificationUrl: credentials.notificationUrl,
+      signatureKey: credentials.webhookSignatureKey,
+      event,
+      orderId,
+      repeat,
+    });
+  }
+
+  beforeAll(async () => {
+    harness = await startConnectorsHarness(infra, { channel: 'square' });
+
+    const accountId = await createTestAccount(harness, 'Square order events e2e');
+    // No backfill and no poll tick during the test, so only the events can publish orders.
+    const reply = await gatewayCall<{ connectionId: string }>(
+      harness,
+      'POST',
+      `/api/accounts/${accountId}/connections/square`,
+      {
+        ...credentials,
+        settings: { baseUrl: `${harness.sandboxUrl}/square` },
+        backfillDays: 0,
+      },
+    );
+
+    connectionId = reply.body.connectionId;
+  }, 180_000);
+
+  afterAll(async () => {
+    await harness?.stop();
+  }, 60_000);
+
+  it('publishes the full order once for a redelivered event', async () => {
+    const responses = await deliver('order.updated', ORDER_ID, 1);
+
+    expect(responses.map((response) => response.status)).toEqual([200, 200]);
+    expect(responses.map((response) => JSON.parse(response.body).duplicate)).toEqual([false, true]);
+
+    const [message] = await waitForMessages<Order>(
+      harness,
+      Subjects.OrderReceived,
+      connectionId,
+      1,
+    );
+
+    expect(message.payload).toMatchObject({ channelOrderId: ORDER_ID, currency: 'USD' });
+    expect(message.payload.totals.total).toBe(4607);
+    expect(message.payload.source.kind).toBe('webhook');
+    expect(message.messageId).toBe(`${connectionId}:order:${ORDER_ID}:${ORDER_ID}@4`);
+  });
+
+  it('queues no second read for another event of the same version', async () => {
+    const [response] = await deliver('order.created', ORDER_ID);
+
+    expect(JSON.parse(response.body)).toMatchObject({ status: 'accepted', duplicate: true });
+    expect(await readStream<Order>(harness, Subjects.OrderReceived, connectionId)).toHaveLength(1);
+  });
+
+  it('logs an order the seller does not have', async () => {
+    await deliver('order.created', 'ORDER-MISSING');
+
+    const events = await waitFor(
+      async () => {
+        const found = (
+          await readStream<SyncEvent>(harness, Subjects.SyncEventRecorded, connectionId)
+        ).filter((event) => event.payload.channelOrderId === 'ORDER-MISSING');
+
+        return found.length > 0 ? found : undefined;
+      },
+      { timeoutMs: 30_000, description: 'a sync event for order ORDER-MISSING' },
+    );
+
+    expect(events[0].payload).toMatchObject({ stage: 'connector', status: 'failed' });
+    expect(events[0].payload.message).toContain('Square has no order ORDER-MISSING');
   });
 });

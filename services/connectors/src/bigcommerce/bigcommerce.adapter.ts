@@ -1,4 +1,4 @@
-import { timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 
 import { type InventoryLevel, type InventoryPushResult } from '@qbsync/contracts';
 import { z } from 'zod';
@@ -10,6 +10,7 @@ import {
   ChannelPayloadError,
   type ChannelHttpResponse,
   type ConnectionTestResult,
+  type FetchRequest,
   type PollPage,
   type PollRequest,
 } from '../channel/channel-adapter';
@@ -32,6 +33,7 @@ import { bcWebhookSchema, type BcOrderProduct } from './bigcommerce.schemas';
  */
 export const BC_WEBHOOK_SECRET_HEADER = 'x-qbsync-webhook-secret';
 const ORDER_SCOPES = ['store/order/created', 'store/order/updated', 'store/order/statusUpdated'];
+const REFUND_SCOPE_PREFIX = 'store/order/refund';
 
 export const bcCredentialSchema = z.object({
   storeHash: z
@@ -238,32 +240,115 @@ async function pollRefunds(
   for (const refund of body.data ?? []) {
     const orderId = (refund as { order_id?: unknown }).order_id;
 
-    try {
-      const bundle = await fetchBigCommerceOrder(call, String(orderId));
-      const order = bundle.order as { currency_code?: string };
-      const normalised = normaliseBigCommerceRefund(
-        refund,
-        { currency: order.currency_code ?? '', products: bundle.products as BcOrderProduct[] },
-        normaliseContext,
-      );
-
-      events.push({ kind: 'refund', refund: normalised, revision: normalised.channelRefundId });
-    } catch (error) {
-      if (!(error instanceof ChannelPayloadError)) {
-        throw error;
-      }
-
-      events.push({
-        kind: 'rejected',
-        reason: error.message,
-        ...(orderId !== undefined ? { channelOrderId: String(orderId) } : {}),
-      });
-    }
+    events.push(
+      refundEvent(refund, await fetchBigCommerceOrder(call, String(orderId)), normaliseContext),
+    );
   }
 
   const totalPages = body.meta?.pagination?.total_pages ?? page;
 
   return { events, nextPage: page < totalPages ? String(page + 1) : undefined };
+}
+
+function refundEvent(
+  refund: unknown,
+  bundle: { order: unknown; products: unknown[] },
+  normaliseContext: ChannelNormaliseContext,
+): ChannelEvent {
+  const orderId = (refund as { order_id?: unknown }).order_id;
+
+  try {
+    const order = bundle.order as { currency_code?: string };
+    const normalised = normaliseBigCommerceRefund(
+      refund,
+      { currency: order.currency_code ?? '', products: bundle.products as BcOrderProduct[] },
+      normaliseContext,
+    );
+
+    return { kind: 'refund', refund: normalised, revision: normalised.channelRefundId };
+  } catch (error) {
+    if (!(error instanceof ChannelPayloadError)) {
+      throw error;
+    }
+
+    return {
+      kind: 'rejected',
+      reason: error.message,
+      ...(orderId !== undefined ? { channelOrderId: String(orderId) } : {}),
+    };
+  }
+}
+
+/** Reads every refund of one order from the v3 refunds list, filtered by `order_id:in`. */
+async function refundsOfOrder(
+  call: ChannelCallContext<BcCredentials>,
+  orderId: string,
+): Promise<unknown[]> {
+  const refunds: unknown[] = [];
+
+  for (let page = 1; ; page += 1) {
+    const response = await call.http.request({
+      method: 'GET',
+      path: '/v3/orders/payment_actions/refunds',
+      headers: authHeaders(call.connection.credentials),
+      query: { 'order_id:in': orderId, page, limit: 250 },
+    });
+    const body = expectJson(response, `Listing refunds of BigCommerce order ${orderId}`) as {
+      data?: unknown[];
+      meta?: { pagination?: { total_pages?: number } };
+    };
+
+    refunds.push(...(body.data ?? []));
+
+    if (page >= (body.meta?.pagination?.total_pages ?? page)) {
+      return refunds;
+    }
+  }
+}
+
+/**
+ * Reads the order a webhook named, with its products, shipping addresses and taxes, and for a
+ * refund webhook also the order's refunds. Returns no events when the store has no such order.
+ */
+async function fetchRecord(
+  call: ChannelCallContext<BcCredentials>,
+  request: FetchRequest,
+): Promise<ChannelEvent[]> {
+  const orderId = request.channelOrderId ?? request.recordId;
+
+  if (!/^\d+$/.test(orderId)) {
+    throw new ChannelPayloadError(
+      `data.id: "${orderId}" is not a BigCommerce order id, a whole number`,
+      'data.id',
+      orderId,
+    );
+  }
+
+  const response = await call.http.request({
+    method: 'GET',
+    path: `/v2/orders/${orderId}`,
+    headers: authHeaders(call.connection.credentials),
+  });
+
+  if (response.status === 404) {
+    return [];
+  }
+
+  const order = expectJson(response, `Reading BigCommerce order ${orderId}`);
+  const bundle = await bundleFor(call, order, orderId);
+  const normaliseContext: ChannelNormaliseContext = {
+    ...context(call, request.receivedAt, 'webhook'),
+    ...(request.topic ? { topic: request.topic } : {}),
+  };
+  const events = [orderEvent(bundle, normaliseContext)];
+
+  if (request.record === 'refund') {
+    for (const refund of await refundsOfOrder(call, orderId)) {
+      events.push(refundEvent(refund, bundle, normaliseContext));
+    }
+  }
+
+  return events;
 }
 
 export const bigCommerceAdapter: ChannelAdapter<BcCredentials> = {
@@ -324,30 +409,39 @@ export const bigCommerceAdapter: ChannelAdapter<BcCredentials> = {
 
   /**
    * BigCommerce webhooks are lightweight: `{scope, producer, data: {type, id}}` without the
-   * order. NOTE: the adapter interface has no event that requests a fetch of the record,
-   * so an order webhook is acknowledged and the order is read by the next poll (every
-   * `pollIntervalMinutes`). `fetchBigCommerceOrder` is the call that would read it at once.
+   * order, so an order or refund webhook becomes a `fetch` event and `fetchRecord` reads the
+   * order on the work queue. The scope and `created_at` identify one change. NOTE: BigCommerce
+   * does not document whether a retried delivery keeps `created_at`. If it does not, the retry
+   * queues a second read, which publishes nothing new because the order's revision is unchanged.
    */
-  parseWebhook(delivery, parseContext): ChannelEvent[] {
+  parseWebhook(delivery): ChannelEvent[] {
     const hook = parseChannelPayload(
       bcWebhookSchema,
       parseJsonBody(delivery.rawBody, 'BigCommerce webhook'),
       'BigCommerce webhook',
     );
+    const isRefund = hook.scope.startsWith(REFUND_SCOPE_PREFIX);
 
-    if (!ORDER_SCOPES.includes(hook.scope) && !hook.scope.startsWith('store/order/refund')) {
+    if (!ORDER_SCOPES.includes(hook.scope) && !isRefund) {
       return [{ kind: 'ignored', reason: `scope ${hook.scope} carries no order to post` }];
     }
 
+    const orderId = String(hook.data.id);
+    const change =
+      hook.created_at ?? hook.hash ?? createHash('sha256').update(delivery.rawBody).digest('hex');
+
     return [
       {
-        kind: 'ignored',
-        reason:
-          `BigCommerce order ${hook.data.id} changed (${hook.scope}) on connection ` +
-          `${parseContext.connection.connectionId}; the next poll reads it`,
+        kind: 'fetch',
+        record: isRefund ? 'refund' : 'order',
+        recordId: orderId,
+        channelOrderId: orderId,
+        revision: `${hook.scope}@${change}`,
       },
     ];
   },
+
+  fetchRecord,
 
   pollOrders,
   pollRefunds,

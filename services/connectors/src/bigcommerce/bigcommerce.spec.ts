@@ -284,15 +284,80 @@ describe('bigCommerceAdapter webhooks', () => {
     ).toBe(false);
   });
 
-  it('acknowledges an order webhook for the poll to read', () => {
+  it('turns an order webhook into a fetch', () => {
     const events = bigCommerceAdapter.parseWebhook?.(
       { rawBody, headers: {}, receivedAt: '' },
       { connection, receivedAt: '' },
     );
 
     expect(events).toEqual([
-      expect.objectContaining({ kind: 'ignored', reason: expect.stringContaining('order 250') }),
+      {
+        kind: 'fetch',
+        record: 'order',
+        recordId: '250',
+        channelOrderId: '250',
+        revision: 'store/order/created@1561479335',
+      },
     ]);
+  });
+
+  it('turns a refund webhook into a fetch of the order and its refunds', () => {
+    const body = Buffer.from(
+      JSON.stringify({
+        scope: 'store/order/refund/created',
+        producer: 'stores/abc123',
+        created_at: 1561479400,
+        data: { type: 'order', id: 250, refund: { refund_id: 3 } },
+      }),
+    );
+    const events = bigCommerceAdapter.parseWebhook?.(
+      { rawBody: body, headers: {}, receivedAt: '' },
+      { connection, receivedAt: '' },
+    );
+
+    expect(events).toEqual([
+      expect.objectContaining({ kind: 'fetch', record: 'refund', recordId: '250' }),
+    ]);
+  });
+
+  it('gives two changes of one order two revisions', () => {
+    const later = Buffer.from(
+      JSON.stringify({
+        scope: 'store/order/statusUpdated',
+        producer: 'stores/abc123',
+        created_at: 1561479999,
+        data: { type: 'order', id: 250 },
+      }),
+    );
+    const revisions = [rawBody, rawBody, later].map((body) => {
+      const [event] =
+        bigCommerceAdapter.parseWebhook?.(
+          { rawBody: body, headers: {}, receivedAt: '' },
+          { connection, receivedAt: '' },
+        ) ?? [];
+
+      return event?.kind === 'fetch' ? event.revision : undefined;
+    });
+
+    expect(revisions[0]).toBe(revisions[1]);
+    expect(revisions[2]).not.toBe(revisions[0]);
+  });
+
+  it('ignores scopes without an order', () => {
+    const body = Buffer.from(
+      JSON.stringify({
+        scope: 'store/product/updated',
+        producer: 'stores/abc123',
+        data: { type: 'product', id: 77 },
+      }),
+    );
+
+    expect(
+      bigCommerceAdapter.parseWebhook?.(
+        { rawBody: body, headers: {}, receivedAt: '' },
+        { connection, receivedAt: '' },
+      ),
+    ).toEqual([expect.objectContaining({ kind: 'ignored' })]);
   });
 
   it('rejects a webhook without the order id', () => {

@@ -12,7 +12,10 @@ import { AppLogger, JetStreamService, SyncEventPublisher } from '@qbsync/platfor
 import { type ChannelAdapter, type ChannelConnection, type ChannelEvent } from './channel-adapter';
 import { CHANNEL_ADAPTER } from './channel.tokens';
 
-export type PublishableEvent = Exclude<ChannelEvent, { kind: 'ignored' } | { kind: 'rejected' }>;
+export type PublishableEvent = Exclude<
+  ChannelEvent,
+  { kind: 'ignored' } | { kind: 'rejected' } | { kind: 'fetch' }
+>;
 
 export interface PublishOutcome {
   kind: PublishableEvent['kind'];

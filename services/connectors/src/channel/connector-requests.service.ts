@@ -123,7 +123,10 @@ export class ConnectorRequestsService {
 
     if (!(this.adapter.canCallApi?.(connection.credentials) ?? true)) {
       throw new InvalidConnectorRequestError(
-        `${this.adapter.displayName} connection ${connection.connectionId} has no API access (webhooks only); add the API credentials to re-sync`,
+        `${this.adapter.displayName} connection ${connection.connectionId} cannot be re-synced: ${
+          this.adapter.noApiAccessHelp ??
+          'it has no API access (webhooks only); add the API credentials to re-sync'
+        }`,
       );
     }
 
@@ -270,7 +273,9 @@ export class ConnectorRequestsService {
           {
             name: 'api access',
             ok: true,
-            message: 'no API credentials: the connection receives webhooks only and is not polled',
+            message:
+              this.adapter.noApiAccessHelp ??
+              'no API credentials: the connection receives webhooks only and is not polled',
           },
         ],
       };

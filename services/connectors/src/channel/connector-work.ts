@@ -10,6 +10,20 @@ const eventsJobSchema = z.object({
   events: z.array(z.looseObject({ kind: z.enum(['order', 'refund', 'payout', 'inventory']) })),
 });
 
+/**
+ * A record an accepted webhook named by id only: read it with the adapter's `fetchRecord` and
+ * publish what it returns.
+ */
+const fetchJobSchema = z.object({
+  type: z.literal('fetch'),
+  connectionId: z.string().min(1),
+  record: z.enum(['order', 'refund']),
+  recordId: z.string().min(1),
+  channelOrderId: z.string().min(1).optional(),
+  topic: z.string().optional(),
+  receivedAt: z.iso.datetime({ offset: true }),
+});
+
 /** A scheduled poll: read `[cursor - overlap, now)` and move the cursor on. */
 const pollJobSchema = z.object({
   type: z.literal('poll'),
@@ -39,12 +53,14 @@ const inventoryJobSchema = z.object({
 
 export const connectorJobSchema = z.discriminatedUnion('type', [
   eventsJobSchema,
+  fetchJobSchema,
   pollJobSchema,
   windowJobSchema,
   inventoryJobSchema,
 ]);
 
 export type ConnectorJob = z.infer<typeof connectorJobSchema>;
+export type FetchJob = z.infer<typeof fetchJobSchema>;
 export type PollJob = z.infer<typeof pollJobSchema>;
 export type WindowJob = z.infer<typeof windowJobSchema>;
 

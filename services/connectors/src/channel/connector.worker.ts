@@ -26,15 +26,16 @@ import {
   type ChannelConnection,
   type ChannelEvent,
   ChannelHttpError,
+  ChannelPayloadError,
   type PollPage,
   type PollRequest,
 } from './channel-adapter';
 import { ChannelCallFactory } from './channel-call.factory';
 import { ChannelConnectionRepository } from './channel-connection.repository';
 import { ChannelCursorRepository, type PollKind } from './channel-cursor.repository';
-import { ChannelEventPublisher, type PublishableEvent } from './channel-event.publisher';
+import { ChannelEventPublisher, hashText, type PublishableEvent } from './channel-event.publisher';
 import { CHANNEL_ADAPTER } from './channel.tokens';
-import { type ConnectorJob, connectorJobSchema } from './connector-work';
+import { type ConnectorJob, connectorJobSchema, type FetchJob } from './connector-work';
 import { PullWorker } from './pull-worker';
 
 /** Every poll reads this far behind the cursor, so records saved late by the channel are seen. */
@@ -44,6 +45,12 @@ const MAX_PAGES_PER_WINDOW = 10_000;
 const POLL_PAGE_SIZE = 100;
 /** Deliveries of an events job that retry a failed `enrich` before publishing without it. */
 const ENRICH_ATTEMPTS = 3;
+/**
+ * Deliveries of a fetch job that retry a failed channel call before the sync log reports the
+ * record as not read. The work consumer's retry delays are 0.5, 1, 2 and 4 seconds, so the last
+ * attempt comes about 7.5 seconds after the first. The next poll still reads the record.
+ */
+const FETCH_ATTEMPTS = 5;
 
 export interface WindowResult {
   published: number;
@@ -122,6 +129,8 @@ export class ConnectorWorker implements OnApplicationBootstrap, OnApplicationShu
           job.events as unknown as PublishableEvent[],
           context.deliveryCount,
         );
+      case 'fetch':
+        return this.fetchAndPublish(connection, job, context.deliveryCount);
       case 'poll':
         await this.poll(connection, job.kind);
 
@@ -245,6 +254,17 @@ export class ConnectorWorker implements OnApplicationBootstrap, OnApplicationShu
         continue;
       }
 
+      if (event.kind === 'fetch') {
+        // An adapter returns `fetch` only from parseWebhook. A read that returned another fetch
+        // could loop, so it is dropped.
+        this.logger.warn('Dropped a fetch event outside a webhook', {
+          connectionId: connection.connectionId,
+          record: event.record,
+          recordId: event.recordId,
+        });
+        continue;
+      }
+
       if (event.kind === 'rejected') {
         result.rejected += 1;
         await this.publisher.reportRejected(connection, event);
@@ -341,6 +361,121 @@ export class ConnectorWorker implements OnApplicationBootstrap, OnApplicationShu
     return 'ack';
   }
 
+  /**
+   * Reads the record a webhook named by id only and publishes its events. A channel error is
+   * retried on later deliveries. A record the channel does not have, a 4xx response other than
+   * 408 and 429, or the last failed attempt becomes a sync event naming the connection, the order
+   * and the reason.
+   */
+  async fetchAndPublish(
+    connection: ChannelConnection,
+    job: FetchJob,
+    deliveryCount: number,
+  ): Promise<HandlerOutcome> {
+    if (!this.adapter.fetchRecord) {
+      await this.reportFetchFailure(
+        connection,
+        job,
+        `the ${this.adapter.channel} adapter cannot read single records`,
+      );
+
+      return 'ack';
+    }
+
+    let events: ChannelEvent[];
+
+    try {
+      events = await this.adapter.fetchRecord(this.calls.create(connection), {
+        record: job.record,
+        recordId: job.recordId,
+        receivedAt: job.receivedAt,
+        ...(job.channelOrderId ? { channelOrderId: job.channelOrderId } : {}),
+        ...(job.topic ? { topic: job.topic } : {}),
+      });
+    } catch (error) {
+      if (error instanceof ChannelPayloadError) {
+        await this.reportFetchFailure(connection, job, error.message);
+
+        return 'ack';
+      }
+
+      if (!(error instanceof ChannelHttpError)) {
+        throw error;
+      }
+
+      if (deliveryCount < FETCH_ATTEMPTS && isRetryable(error)) {
+        this.logger.warn('Reading a record named by a webhook failed; retrying', {
+          connectionId: connection.connectionId,
+          record: job.record,
+          recordId: job.recordId,
+          error: error.message,
+          deliveryCount,
+        });
+
+        return 'retry';
+      }
+
+      await this.reportFetchFailure(
+        connection,
+        job,
+        `reading it failed after ${deliveryCount} attempt(s): ${error.message}`,
+      );
+
+      return 'ack';
+    }
+
+    if (events.length === 0) {
+      await this.reportFetchFailure(
+        connection,
+        job,
+        `${this.adapter.displayName} has no ${job.record === 'refund' ? 'order or refund' : 'order'} ${job.recordId}`,
+      );
+
+      return 'ack';
+    }
+
+    const result: WindowResult = { published: 0, duplicates: 0, rejected: 0, pages: 0 };
+
+    await this.publishPage(connection, events, result);
+    this.logger.info('Read a record named by a webhook', {
+      connectionId: connection.connectionId,
+      record: job.record,
+      recordId: job.recordId,
+      topic: job.topic,
+      published: result.published,
+      duplicates: result.duplicates,
+      rejected: result.rejected,
+    });
+
+    return 'ack';
+  }
+
+  private async reportFetchFailure(
+    connection: ChannelConnection,
+    job: FetchJob,
+    reason: string,
+  ): Promise<void> {
+    const orderId = job.channelOrderId ?? (job.record === 'order' ? job.recordId : undefined);
+
+    this.logger.warn('Could not read a record named by a webhook', {
+      connectionId: connection.connectionId,
+      record: job.record,
+      recordId: job.recordId,
+      reason,
+    });
+    await this.syncEvents.publish({
+      eventId: `${connection.connectionId}:${job.record}:${job.recordId}:fetch-failed:${hashText(reason)}`,
+      accountId: connection.accountId,
+      connectionId: connection.connectionId,
+      channel: this.adapter.channel,
+      ...(orderId ? { channelOrderId: orderId } : {}),
+      stage: 'connector',
+      status: 'failed',
+      message: `${this.adapter.displayName} connection ${connection.connectionId}: ${job.record} ${job.recordId} named by a ${job.topic ?? 'webhook'} webhook was not read (${reason})`,
+      fix: 'Check the connection with the connection test, then re-sync the order by number; the next poll also reads it if it exists',
+    });
+  }
+
   private async reportEnrichFailure(
     connection: ChannelConnection,
     event: PublishableEvent,
@@ -365,4 +500,14 @@ export class ConnectorWorker implements OnApplicationBootstrap, OnApplicationShu
       fix: 'Check the connection with the connection test; the next poll reads the full record',
     });
   }
+}
+
+/** True for network errors, 408, 429 and 5xx; other 4xx responses repeat on every attempt. */
+function isRetryable(error: ChannelHttpError): boolean {
+  return (
+    error.status === undefined ||
+    error.status === 408 ||
+    error.status === 429 ||
+    error.status >= 500
+  );
 }

@@ -24,7 +24,9 @@ import { ChannelConnectionRepository } from './channel-connection.repository';
 import { ChannelEventPublisher, hashText, type PublishableEvent } from './channel-event.publisher';
 import { CHANNEL_ADAPTER } from './channel.tokens';
 import { WebhookBatchRepository } from './webhook-batch.repository';
-import { type ConnectorJob } from './connector-work';
+import { type ConnectorJob, type FetchJob } from './connector-work';
+
+type FetchEvent = Extract<ChannelEvent, { kind: 'fetch' }>;
 
 export interface RejectedRecord {
   orderId?: string;
@@ -149,16 +151,22 @@ export class WebhookIntakeService {
         : { status: 'rejected', reason: error.message };
     }
 
-    return this.accept(connection, events);
+    return this.accept(connection, this.withoutUnreadableFetches(connection, events), {
+      topic: identity.topic,
+      receivedAt: delivery.receivedAt,
+    });
   }
 
   private async accept(
     connection: ChannelConnection,
     events: ChannelEvent[],
+    delivery: { topic?: string; receivedAt: string },
   ): Promise<WebhookOutcome> {
     const publishable = events.filter(
-      (event): event is PublishableEvent => event.kind !== 'ignored' && event.kind !== 'rejected',
+      (event): event is PublishableEvent =>
+        event.kind !== 'ignored' && event.kind !== 'rejected' && event.kind !== 'fetch',
     );
+    const fetches = events.filter((event): event is FetchEvent => event.kind === 'fetch');
     const rejected: RejectedRecord[] = [];
 
     for (const event of events) {
@@ -172,7 +180,7 @@ export class WebhookIntakeService {
       }
     }
 
-    if (publishable.length === 0) {
+    if (publishable.length === 0 && fetches.length === 0) {
       if (rejected.length > 0) {
         return {
           status: 'rejected',
@@ -189,7 +197,23 @@ export class WebhookIntakeService {
       };
     }
 
-    const stored = await this.store(connection, publishable);
+    const parts: { batchId: string; duplicate: boolean }[] = [];
+
+    if (publishable.length > 0) {
+      parts.push(await this.store(connection, publishable));
+    }
+
+    for (const fetch of fetches) {
+      parts.push(await this.queueFetch(connection, fetch, delivery));
+    }
+
+    const stored = {
+      batchId:
+        parts.length === 1
+          ? parts[0].batchId
+          : `${connection.connectionId}:events:${hashKeys(parts.map((part) => part.batchId))}`,
+      duplicate: parts.every((part) => part.duplicate),
+    };
 
     // Batch push APIs report each batch's outcome on a status endpoint as well as in the reply.
     if (this.adapter.webhookAcceptedStatus === 202) {
@@ -202,15 +226,18 @@ export class WebhookIntakeService {
       });
     }
 
-    const orderIds = publishable.flatMap((event) =>
-      event.kind === 'order' ? [event.order.channelOrderId] : [],
-    );
+    const orderIds = [
+      ...publishable.flatMap((event) =>
+        event.kind === 'order' ? [event.order.channelOrderId] : [],
+      ),
+      ...fetches.flatMap((event) => (event.channelOrderId ? [event.channelOrderId] : [])),
+    ];
 
     return {
       status: 'accepted',
       ...(orderIds.length === 1 ? { orderId: orderIds[0] } : {}),
       batchId: stored.batchId,
-      accepted: publishable.length,
+      accepted: publishable.length + fetches.length,
       duplicate: stored.duplicate,
       rejected,
     };
@@ -225,8 +252,8 @@ export class WebhookIntakeService {
     connection: ChannelConnection,
     events: PublishableEvent[],
   ): Promise<{ batchId: string; duplicate: boolean }> {
-    const keys = events.map((event) => `${event.kind}:${recordId(event)}:${event.revision}`).sort();
-    const batchId = `${connection.connectionId}:events:${createHash('sha256').update(keys.join('\n')).digest('hex').slice(0, 32)}`;
+    const keys = events.map((event) => `${event.kind}:${recordId(event)}:${event.revision}`);
+    const batchId = `${connection.connectionId}:events:${hashKeys(keys)}`;
 
     const needsEnrich =
       this.adapter.enrich !== undefined &&
@@ -254,6 +281,64 @@ export class WebhookIntakeService {
     });
 
     return { batchId, duplicate: ack.duplicate };
+  }
+
+  /**
+   * Queues the read of a record the webhook named by id only. The job's message id carries the
+   * change's revision, so JetStream drops a redelivered webhook. The records the read returns get
+   * message ids from their own revisions, so a poll of the same revision publishes nothing.
+   */
+  private async queueFetch(
+    connection: ChannelConnection,
+    event: FetchEvent,
+    delivery: { topic?: string; receivedAt: string },
+  ): Promise<{ batchId: string; duplicate: boolean }> {
+    const job: FetchJob = {
+      type: 'fetch',
+      connectionId: connection.connectionId,
+      record: event.record,
+      recordId: event.recordId,
+      receivedAt: delivery.receivedAt,
+      ...(event.channelOrderId ? { channelOrderId: event.channelOrderId } : {}),
+      ...(delivery.topic ? { topic: delivery.topic } : {}),
+    };
+    const messageId = `${connection.connectionId}:fetch:${event.record}:${event.recordId}:${event.revision}`;
+    const ack = await this.jetStream.publish(connectorWorkSubject(this.adapter.channel), job, {
+      messageId,
+    });
+
+    return { batchId: messageId, duplicate: ack.duplicate };
+  }
+
+  /**
+   * Turns `fetch` events into `ignored` ones when the connection cannot call the channel's API,
+   * because the record they name could never be read.
+   */
+  private withoutUnreadableFetches(
+    connection: ChannelConnection,
+    events: ChannelEvent[],
+  ): ChannelEvent[] {
+    const canFetch =
+      this.adapter.fetchRecord !== undefined &&
+      (this.adapter.canCallApi?.(connection.credentials) ?? true);
+
+    if (canFetch) {
+      return events;
+    }
+
+    return events.map((event) =>
+      event.kind === 'fetch'
+        ? {
+            kind: 'ignored',
+            reason:
+              `${this.adapter.displayName} ${event.record} ${event.recordId} cannot be read: ` +
+              (this.adapter.fetchRecord
+                ? (this.adapter.noApiAccessHelp ??
+                  `connection ${connection.connectionId} has no API credentials; add them so webhooks and polls can read orders`)
+                : `the ${this.adapter.channel} adapter has no fetchRecord; the next poll reads it`),
+          }
+        : event,
+    );
   }
 
   /**
@@ -387,6 +472,13 @@ function recordId(event: PublishableEvent): string {
     case 'inventory':
       return 'levels';
   }
+}
+
+function hashKeys(keys: string[]): string {
+  return createHash('sha256')
+    .update([...keys].sort().join('\n'))
+    .digest('hex')
+    .slice(0, 32);
 }
 
 function bodyHash(rawBody: Buffer): string {

@@ -45,6 +45,13 @@ export const customStoreCredentialsSchema = z
 export type CustomStoreCredentials = z.infer<typeof customStoreCredentialsSchema>;
 type CustomConnection = ChannelConnection<CustomStoreCredentials>;
 
+/** Message for the connection test and re-sync of a connection with no pull API. */
+export const CUSTOM_PUSH_ONLY_HELP =
+  'the connection is push-only: no pull API is configured, so qbsync does not poll, backfill or ' +
+  're-sync it and orders arrive only by push or CSV upload. To enable pulls, connect the store ' +
+  'again (POST /api/accounts/<accountId>/connections/custom) with baseUrl (the pull API URL), ' +
+  'username and password besides pushSecret, and push to the new connection';
+
 /**
  * The custom store: the merchant implements the pull API (docs/custom-store.md) or pushes
  * batches to `POST /webhooks/custom/<connectionId>`, or uploads a CSV of orders.
@@ -68,6 +75,7 @@ export const customStoreAdapter: ChannelAdapter<CustomStoreCredentials> = {
   webhookAcceptedStatus: 202,
 
   canCallApi: (credentials) => Boolean(credentials.baseUrl),
+  noApiAccessHelp: CUSTOM_PUSH_ONLY_HELP,
   defaultBaseUrl: (credentials) => credentials.baseUrl ?? 'http://invalid.invalid',
 
   identifyWebhook(delivery) {
@@ -162,6 +170,13 @@ export const customStoreAdapter: ChannelAdapter<CustomStoreCredentials> = {
   },
 
   async testConnection(call): Promise<ConnectionTestResult> {
+    if (!(call.connection as CustomConnection).credentials.baseUrl) {
+      return {
+        ok: true,
+        checks: [{ name: 'pull API', ok: true, message: CUSTOM_PUSH_ONLY_HELP }],
+      };
+    }
+
     const response = await call.http.request({
       method: 'GET',
       path: '/authenticatetowebservice',

@@ -9,6 +9,7 @@ import {
   type ChannelEvent,
   ChannelPayloadError,
   type ConnectionTestResult,
+  type FetchRequest,
   type PollPage,
   type PollRequest,
 } from '../channel/channel-adapter';
@@ -327,6 +328,41 @@ async function pollPayouts(
   };
 }
 
+/**
+ * Reads the order an `order.created` or `order.updated` event named, with BatchRetrieveOrders.
+ * Returns no events when the seller has no such order.
+ */
+async function fetchRecord(
+  call: ChannelCallContext<SquareCredentials>,
+  request: FetchRequest,
+): Promise<ChannelEvent[]> {
+  const body = await post(
+    call,
+    '/v2/orders/batch-retrieve',
+    { order_ids: [request.recordId] },
+    `Reading Square order ${request.recordId}`,
+  );
+  const orders = ((body.orders ?? []) as { id?: unknown }[]).filter(
+    (order) => order.id === request.recordId,
+  );
+
+  return orderEvents(call, orders, {
+    ...context(call, request.receivedAt, 'webhook'),
+    ...(request.topic ? { topic: request.topic } : {}),
+  });
+}
+
+/**
+ * Returns the order's `version` from an `order.created` or `order.updated` event
+ * (`data.object.order_created` or `data.object.order_updated`), or undefined when it is missing.
+ */
+function announcedVersion(object: Record<string, unknown>): number | undefined {
+  const announced = (object.order_updated ?? object.order_created) as
+    { version?: unknown } | undefined;
+
+  return typeof announced?.version === 'number' ? announced.version : undefined;
+}
+
 export const squareAdapter: ChannelAdapter<SquareCredentials> = {
   channel: 'square',
   displayName: 'Square',
@@ -374,9 +410,9 @@ export const squareAdapter: ChannelAdapter<SquareCredentials> = {
 
   /**
    * Refund events carry the whole `PaymentRefund` and payout events the whole `Payout`, so they
-   * are parsed here (a payout's entries are read by `enrich`). NOTE: `order.created` and
-   * `order.updated` carry only the order id and state. The adapter interface has no event that
-   * requests a fetch of the record, so those are acknowledged and the next poll reads the order.
+   * are parsed here (a payout's entries are read by `enrich`). `order.created` and
+   * `order.updated` carry only the order id, state and version, so they become `fetch` events
+   * and `fetchRecord` reads the order on the work queue.
    */
   parseWebhook(delivery, parseContext): ChannelEvent[] {
     const event = parseChannelPayload(
@@ -410,10 +446,18 @@ export const squareAdapter: ChannelAdapter<SquareCredentials> = {
     }
 
     if (event.type === 'order.created' || event.type === 'order.updated') {
+      const version = announcedVersion(object);
+
+      // The order's version gives the same revision as the order the read returns, unless the
+      // order changed again in between. A redelivered event repeats its event_id.
       return [
         {
-          kind: 'ignored',
-          reason: `Square order ${event.data.id} changed (${event.type}); the next poll reads it`,
+          kind: 'fetch',
+          record: 'order',
+          recordId: event.data.id,
+          channelOrderId: event.data.id,
+          revision:
+            version !== undefined ? `${event.data.id}@${version}` : `event-${event.event_id}`,
         },
       ];
     }
@@ -440,6 +484,7 @@ export const squareAdapter: ChannelAdapter<SquareCredentials> = {
     return enriched.kind === 'payout' ? enriched : event;
   },
 
+  fetchRecord,
   pollOrders,
   pollRefunds,
   pollPayouts,

@@ -258,14 +258,49 @@ describe('squareAdapter webhooks', () => {
     });
   });
 
-  it('acknowledges an order event for the poll', () => {
+  it('turns an order event into a fetch of its version', () => {
     const body = Buffer.from(JSON.stringify(readJsonFixture('square/webhook-order-updated.json')));
     const events = squareAdapter.parseWebhook?.(
       { rawBody: body, headers: {}, receivedAt: '' },
       { connection, receivedAt: context.receivedAt },
     );
 
-    expect(events?.[0]).toMatchObject({ kind: 'ignored' });
+    expect(events).toEqual([
+      {
+        kind: 'fetch',
+        record: 'order',
+        recordId: 'CAISEHl2pP6DZxDQ1ZUzzGzTmL4gAQ',
+        channelOrderId: 'CAISEHl2pP6DZxDQ1ZUzzGzTmL4gAQ',
+        revision: 'CAISEHl2pP6DZxDQ1ZUzzGzTmL4gAQ@4',
+      },
+    ]);
+  });
+
+  it('fetches a created order without a version by event id', () => {
+    const body = Buffer.from(
+      JSON.stringify({
+        merchant_id: '6SSW7HV8K2ST5',
+        type: 'order.created',
+        event_id: 'event-without-version',
+        data: {
+          type: 'order_created',
+          id: 'ORDER-NEW-1',
+          object: { order_created: { order_id: 'ORDER-NEW-1', state: 'OPEN' } },
+        },
+      }),
+    );
+    const events = squareAdapter.parseWebhook?.(
+      { rawBody: body, headers: {}, receivedAt: '' },
+      { connection, receivedAt: context.receivedAt },
+    );
+
+    expect(events).toEqual([
+      expect.objectContaining({
+        kind: 'fetch',
+        recordId: 'ORDER-NEW-1',
+        revision: 'event-event-without-version',
+      }),
+    ]);
   });
 
   it('verifies the benchmark samples', () => {

@@ -89,6 +89,16 @@ export class BigCommerceApiController {
   ): Json {
     this.authorise(token, response);
 
+    const faults = this.store.orderFaults.get(id) ?? 0;
+
+    if (faults > 0) {
+      this.store.orderFaults.set(id, faults - 1);
+      throw new HttpException(
+        { status: 500, title: 'Internal Server Error' },
+        HttpStatus.INTERNAL_SERVER_ERROR,
+      );
+    }
+
     return this.order(id);
   }
 
@@ -138,10 +148,19 @@ export class BigCommerceApiController {
 
     const min = timeParam(query['created:min']);
     const max = timeParam(query['created:max']);
+    // `order_id:in` is a comma list of order ids, as in the v3 refunds API.
+    const orderIds =
+      typeof query['order_id:in'] === 'string'
+        ? new Set(query['order_id:in'].split(',').map((id: string) => Number(id)))
+        : undefined;
     const refunds = this.store.refunds.filter((refund) => {
       const created = Date.parse(refund.created);
 
-      return (min === undefined || created >= min) && (max === undefined || created <= max);
+      return (
+        (min === undefined || created >= min) &&
+        (max === undefined || created <= max) &&
+        (orderIds === undefined || orderIds.has(refund.order_id))
+      );
     });
     const limit = intParam(query.limit, 50, 250);
     const current = intParam(query.page, 1);

@@ -1,6 +1,15 @@
 import { createHash } from 'node:crypto';
 
-import { BadRequestException, Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
+import {
+  BadRequestException,
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Param,
+  ParseIntPipe,
+  Post,
+} from '@nestjs/common';
 import { z } from 'zod';
 
 import { deliverWebhook, type WebhookDeliveryResult } from '../common/channel-stand-in';
@@ -31,6 +40,20 @@ export class BigCommerceControlController {
     return this.store.upsertOrder(order, products, this.clock.now());
   }
 
+  /** Makes the next `count` reads of the order (`GET /v2/orders/:id`) fail with HTTP 500. */
+  @Post('orders/:id/faults')
+  @HttpCode(200)
+  failOrderReads(
+    @Param('id', ParseIntPipe) id: number,
+    @Body() body: unknown,
+  ): { orderId: number; count: number } {
+    const { count } = parseRequestBody(z.object({ count: z.number().int().min(0).max(100) }), body);
+
+    this.store.orderFaults.set(id, count);
+
+    return { orderId: id, count };
+  }
+
   @Post('refunds')
   @HttpCode(200)
   addRefund(@Body() body: unknown): Record<string, unknown> {
@@ -47,14 +70,16 @@ export class BigCommerceControlController {
   /**
    * Fires a lightweight webhook (`{scope, producer, data: {type, id}}`) to every active hook
    * whose scope matches, with the custom headers the hook was created with, as BigCommerce does.
+   * `repeat` sends the same body that many more times, as BigCommerce does when it retries.
    */
   @Post('webhooks/fire')
   @HttpCode(200)
   async fire(@Body() body: unknown): Promise<WebhookDeliveryResult[]> {
-    const { scope, orderId } = parseRequestBody(
+    const { scope, orderId, repeat } = parseRequestBody(
       z.object({
         scope: z.string().startsWith('store/order/'),
         orderId: z.number().int().positive(),
+        repeat: z.number().int().min(0).max(10).default(0),
       }),
       body,
     );
@@ -77,8 +102,10 @@ export class BigCommerceControlController {
     const results: WebhookDeliveryResult[] = [];
 
     try {
-      for (const hook of hooks) {
-        results.push(await deliverWebhook(hook.destination, rawBody, hook.headers));
+      for (let attempt = 0; attempt <= repeat; attempt += 1) {
+        for (const hook of hooks) {
+          results.push(await deliverWebhook(hook.destination, rawBody, hook.headers));
+        }
       }
     } catch (error) {
       throw error instanceof TargetNotAllowedError ? new BadRequestException(error.message) : error;

@@ -28,6 +28,8 @@ export class BigCommerceStore {
   readonly refunds: Json[] = [];
   readonly hooks: Json[] = [];
   readonly inventory = new Map<string, Json>();
+  /** Order id to the number of upcoming `GET /v2/orders/:id` requests that fail with HTTP 500. */
+  readonly orderFaults = new Map<number, number>();
   readonly limiter = new ChannelRateLimiter({
     default: {
       requestsPerSecond: BC_QUOTA.requests / (BC_QUOTA.windowMs / 1000),
@@ -46,6 +48,7 @@ export class BigCommerceStore {
       this.shippingAddresses,
       this.taxes,
       this.inventory,
+      this.orderFaults,
     ]) {
       map.clear();
     }
