@@ -30,6 +30,8 @@ export interface HarnessOptions {
   replicas?: number;
   /** Variables added to the connectors' environment. */
   env?: Record<string, string>;
+  /** Variables added to the gateway's environment, given the sandbox's base URL. */
+  gatewayEnv?: (sandboxUrl: string) => Record<string, string>;
   /**
    * Points CHANNEL_BASE_URL at the sandbox (default). Off for channels whose connections name
    * their own server, such as the custom store.
@@ -78,6 +80,7 @@ export async function startConnectorsHarness(
     PUBLIC_URL: `http://127.0.0.1:${gatewayPort}`,
     QBO_CLIENT_ID: 'sandbox-client-id',
     QBO_AUTHORIZE_URL: `${sandboxUrl}/oauth2/authorize`,
+    ...options.gatewayEnv?.(sandboxUrl),
   });
   // The gateway stores each new account's rule set in the rules service.
   const rules = await startService(rulesService, { ...shared, MONGODB_URI: database('rules') });

@@ -4,8 +4,11 @@ import { ScheduleModule } from '@nestjs/schedule';
 import { AccountRepository } from './accounts/account.repository';
 import { AccountsController } from './accounts/accounts.controller';
 import { ApiTokenGuard } from './auth/api-token.guard';
+import { ChannelDisconnector } from './connections/channel-disconnector';
 import { ConnectionsController } from './connections/connections.controller';
 import { ConnectorClient } from './connections/connector.client';
+import { ShopifyInstallController } from './connections/shopify-install.controller';
+import { ShopifyInstallRepository } from './connections/shopify-install.repository';
 import { QbdConnectionController } from './qbd/qbd-connection.controller';
 import { QboSettingsController } from './qbo-settings/qbo-settings.controller';
 import { RpcClient } from './rpc/rpc.client';
@@ -22,6 +25,7 @@ import { SyncLogController } from './sync-log/sync-log.controller';
     AccountsController,
     // Before ConnectionsController, whose `connections/:channel` route would match it first.
     QbdConnectionController,
+    ShopifyInstallController,
     ConnectionsController,
     SyncLogController,
     QboSettingsController,
@@ -31,6 +35,8 @@ import { SyncLogController } from './sync-log/sync-log.controller';
     ApiTokenGuard,
     RpcClient,
     ConnectorClient,
+    ChannelDisconnector,
+    ShopifyInstallRepository,
     RulesRpcClient,
     AccountRepository,
     SyncEventRepository,

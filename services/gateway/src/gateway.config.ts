@@ -13,6 +13,20 @@ export const gatewayConfigSchema = baseConfigSchema.extend(databaseConfigSchema.
   RPC_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
   /** Days sync events are kept before the purge job deletes them. */
   SYNC_LOG_RETENTION_DAYS: z.coerce.number().int().positive().default(7),
+  /** The Shopify app's client id. Without it the Shopify install routes are off. */
+  SHOPIFY_CLIENT_ID: z.string().trim().min(1).optional(),
+  /** The Shopify app's client secret: checks the install callback and uninstall webhooks. */
+  SHOPIFY_CLIENT_SECRET: z.string().min(8, 'must be the app client secret').optional(),
+  /** A shop's origin with `{shop}` for its domain. Tests point it at the sandbox. */
+  SHOPIFY_SHOP_URL: z
+    .string()
+    .default('https://{shop}')
+    .refine(
+      (value) => value.includes('{shop}') && URL.canParse(value.replace('{shop}', 'shop')),
+      'must be a URL containing {shop}, such as https://{shop}',
+    ),
+  /** The address of Shopify's order webhooks, PUBLIC_URL/webhooks/shopify when unset. */
+  SHOPIFY_WEBHOOK_URL: z.url({ protocol: /^https?$/ }).optional(),
 });
 
 export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;

@@ -110,3 +110,58 @@ export const ordersUploadReplySchema = z.object({
   queued: z.boolean(),
 });
 export type OrdersUploadReply = z.infer<typeof ordersUploadReplySchema>;
+
+/**
+ * Request: subscribe the channel's webhooks for a stored connection. `address` receives the
+ * order and refund topics; `uninstallAddress`, when set, receives the app-uninstalled topic.
+ */
+export const webhooksRegisterSchema = channelConnectionRefSchema.extend({
+  address: z.url({ protocol: /^https?$/ }),
+  uninstallAddress: z.url({ protocol: /^https?$/ }).optional(),
+});
+export type WebhooksRegister = z.infer<typeof webhooksRegisterSchema>;
+
+/**
+ * Request: replace the credentials of a stored connection, keeping its settings and poll cursors.
+ * The connector tests the new credentials and queues no backfill. The reply is a connection put's.
+ */
+export const connectionReauthorizeSchema = channelConnectionRefSchema.extend({
+  credentials: z.record(z.string(), z.unknown()),
+});
+export type ConnectionReauthorize = z.infer<typeof connectionReauthorizeSchema>;
+
+/** One webhook subscription on the channel. */
+export const webhookSubscriptionSchema = z.object({
+  /** The channel's id of the subscription. */
+  id: z.string(),
+  topic: z.string(),
+  address: z.string(),
+});
+export type WebhookSubscription = z.infer<typeof webhookSubscriptionSchema>;
+
+export const webhooksRegisterReplySchema = z.object({
+  connectionId: z.string(),
+  /** Subscriptions created or found already in place. */
+  webhooks: z.array(webhookSubscriptionSchema),
+  /** Topics that could not be subscribed, each with the channel's message. */
+  errors: z.array(z.object({ topic: z.string(), message: z.string() })),
+});
+export type WebhooksRegisterReply = z.infer<typeof webhooksRegisterReplySchema>;
+
+/**
+ * Request: disconnect a channel connection. The connector deletes its webhook subscriptions when
+ * `deleteWebhooks` is set and the channel still accepts the token, then deletes the stored
+ * credentials, which also stops polling.
+ */
+export const connectionDisconnectSchema = channelConnectionRefSchema.extend({
+  deleteWebhooks: z.boolean().default(true),
+});
+export type ConnectionDisconnect = z.input<typeof connectionDisconnectSchema>;
+
+export const connectionDisconnectReplySchema = z.object({
+  connectionId: z.string(),
+  webhooksDeleted: z.number().int(),
+  /** The reason the webhooks were not deleted (a revoked token), when they were not. */
+  webhookError: z.string().optional(),
+});
+export type ConnectionDisconnectReply = z.infer<typeof connectionDisconnectReplySchema>;

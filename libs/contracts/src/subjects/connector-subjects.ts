@@ -14,6 +14,12 @@ export const CONNECTOR_REQUESTS = [
   'resync',
   /** Validate an uploaded orders CSV (custom store) and queue its orders when it has no errors. */
   'orders-upload',
+  /** Subscribe the channel's webhooks to the connectors' public address (after an app install). */
+  'webhooks-register',
+  /** Delete the webhooks the connection registered, where possible, and its stored credentials. */
+  'connection-disconnect',
+  /** Replace a stored connection's credentials and keep its settings (an app installed again). */
+  'connection-reauthorize',
 ] as const;
 export type ConnectorRequest = (typeof CONNECTOR_REQUESTS)[number];
 

@@ -9,12 +9,18 @@ import {
   type ConnectorRequest,
   connectorRequestSubject,
 } from '@qbsync/contracts';
-import { AppLogger, NATS_CONNECTION } from '@qbsync/platform';
+import { AppLogger, MONGOOSE_CONNECTION, NATS_CONNECTION } from '@qbsync/platform';
+import { type Connection } from 'mongoose';
 import { JSONCodec, type Msg, type NatsConnection, type Subscription } from 'nats';
 
-import { InvalidCredentialsError } from './channel-connection.repository';
+import { ChannelCallFactory } from './channel-call.factory';
+import {
+  ChannelConnectionRepository,
+  InvalidCredentialsError,
+} from './channel-connection.repository';
 import { type ChannelAdapter } from './channel-adapter';
 import { CHANNEL_ADAPTER } from './channel.tokens';
+import { ConnectionLifecycleRequests } from './connection-lifecycle';
 import {
   ConnectionNotFoundError,
   ConnectorRequestsService,
@@ -36,14 +42,26 @@ export type ConnectorReply =
 export class ConnectorRequestServer implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger: AppLogger;
   private readonly subscriptions: Subscription[] = [];
+  private readonly lifecycleRequests: ConnectionLifecycleRequests;
 
   constructor(
     @Inject(CHANNEL_ADAPTER) private readonly adapter: ChannelAdapter,
     @Inject(NATS_CONNECTION) private readonly nats: NatsConnection,
     private readonly requests: ConnectorRequestsService,
+    connections: ChannelConnectionRepository,
+    calls: ChannelCallFactory,
+    @Inject(MONGOOSE_CONNECTION) database: Connection,
     logger: AppLogger,
   ) {
     this.logger = logger.child(ConnectorRequestServer.name);
+    this.lifecycleRequests = new ConnectionLifecycleRequests(
+      adapter,
+      connections,
+      calls,
+      requests,
+      database,
+      logger.child(ConnectionLifecycleRequests.name),
+    );
   }
 
   onApplicationBootstrap(): void {
@@ -124,6 +142,12 @@ export class ConnectorRequestServer implements OnApplicationBootstrap, OnApplica
         return this.requests.resync(payload);
       case 'orders-upload':
         return this.requests.uploadOrders(payload);
+      case 'webhooks-register':
+        return this.lifecycleRequests.register(payload);
+      case 'connection-disconnect':
+        return this.lifecycleRequests.disconnect(payload);
+      case 'connection-reauthorize':
+        return this.lifecycleRequests.reauthorize(payload);
     }
   }
 }

@@ -156,6 +156,23 @@ export class ShopifyApi {
     return { status: response.status, body: response.json as T, text: response.text };
   }
 
+  /** DELETEs a REST resource. Returns false for a 404 (already gone), and throws for other errors. */
+  async delete(resource: string): Promise<boolean> {
+    const response = await this.call.http.request({
+      method: 'DELETE',
+      path: `/admin/api/${SHOPIFY_API_VERSION}/${resource}`,
+      headers: { 'x-shopify-access-token': this.accessToken },
+    });
+
+    if (response.status === 404) {
+      return false;
+    }
+
+    this.requireSuccess(response, `DELETE ${resource}`);
+
+    return true;
+  }
+
   /**
    * Runs a GraphQL Admin API query; `cost` is its requested cost, taken from the GraphQL bucket.
    * A `THROTTLED` error (Shopify's GraphQL response to an empty bucket, sent with HTTP 200) is

@@ -28,6 +28,7 @@ import { mapPayments } from './shopify-payments.mapper';
 import { normaliseShopifyPayout } from './shopify-payout.normaliser';
 import { normaliseShopifyRefund } from './shopify-refund.normaliser';
 import { isValidShopifySignature } from './shopify-signature';
+import { deleteShopifyWebhooks, registerShopifyWebhooks } from './shopify-webhooks';
 import { ShopifyPayloadError } from './shopify.errors';
 
 export const shopifyCredentialsSchema = z.object({
@@ -223,6 +224,14 @@ export const shopifyAdapter: ChannelAdapter<ShopifyCredentials> = {
 
   async testConnection(call) {
     return testShopifyConnection(apiFor(call));
+  },
+
+  async registerWebhooks(call, addresses) {
+    return registerShopifyWebhooks(apiFor(call), addresses);
+  },
+
+  async deleteWebhooks(call) {
+    return deleteShopifyWebhooks(apiFor(call));
   },
 
   async readInventory(call) {

@@ -25,7 +25,8 @@ export interface ConnectionDocument {
   connectionId: string;
   accountId: string;
   kind: Channel | 'qbo' | 'qbd';
-  status: 'pending' | 'connected';
+  /** `disconnected` after the merchant uninstalled the channel app or the user disconnected it. */
+  status: 'pending' | 'connected' | 'disconnected';
   shopDomain?: string;
   /** The channel store's name, as the connection test read it. */
   storeName?: string;
@@ -38,7 +39,7 @@ export const connectionSchema = new Schema<ConnectionDocument>(
     connectionId: { type: String, required: true },
     accountId: { type: String, required: true },
     kind: { type: String, required: true, enum: [...CHANNELS, 'qbo', 'qbd'] },
-    status: { type: String, required: true, enum: ['pending', 'connected'] },
+    status: { type: String, required: true, enum: ['pending', 'connected', 'disconnected'] },
     shopDomain: { type: String },
     storeName: { type: String },
     realmId: { type: String },

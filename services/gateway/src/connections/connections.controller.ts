@@ -3,7 +3,9 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import {
   BadRequestException,
   Body,
+  ConflictException,
   Controller,
+  Delete,
   Get,
   HttpCode,
   Inject,
@@ -35,6 +37,7 @@ import { type ConnectionDocument } from '../accounts/account.schema';
 import { ApiTokenGuard } from '../auth/api-token.guard';
 import { type GatewayConfig } from '../gateway.config';
 import { RpcClient } from '../rpc/rpc.client';
+import { ChannelDisconnector } from './channel-disconnector';
 import { ConnectorClient } from './connector.client';
 
 const OAUTH_STATE_MINUTES = 15;
@@ -120,6 +123,7 @@ export class ConnectionsController {
     private readonly accounts: AccountRepository,
     private readonly rpc: RpcClient,
     private readonly connectors: ConnectorClient,
+    private readonly disconnector: ChannelDisconnector,
     @Inject(APP_CONFIG) private readonly config: GatewayConfig,
     logger: AppLogger,
   ) {
@@ -286,6 +290,37 @@ export class ConnectionsController {
     return { ...connection, test: reply.test, webhookPath: reply.webhookPath };
   }
 
+  /**
+   * Disconnects a channel connection: the connector deletes the webhooks it registered where the
+   * channel still accepts the token, and the stored credentials, so polling stops.
+   */
+  @Delete('api/accounts/:accountId/connections/:connectionId')
+  @UseGuards(ApiTokenGuard)
+  async disconnect(
+    @Param('accountId') accountId: string,
+    @Param('connectionId') connectionId: string,
+  ): Promise<ConnectionDocument & { webhooksDeleted: number; webhookError?: string }> {
+    await this.requireAccount(accountId);
+    const connection = (await this.accounts.listConnections(accountId)).find(
+      (candidate) => candidate.connectionId === connectionId,
+    );
+
+    if (!connection) {
+      throw new NotFoundException(`connection ${connectionId} not found in account ${accountId}`);
+    }
+
+    const reply = await this.disconnector.disconnect(connection, true);
+
+    this.logger.info('Channel disconnected', {
+      accountId,
+      connectionId,
+      channel: connection.kind,
+      webhooksDeleted: reply.webhooksDeleted,
+    });
+
+    return { ...connection, status: 'disconnected', updatedAt: new Date(), ...reply };
+  }
+
   /** Calls the channel with the stored credentials and lists each check with what is wrong. */
   @Post('api/accounts/:accountId/connections/:connectionId/test')
   @UseGuards(ApiTokenGuard)
@@ -364,6 +399,12 @@ export class ConnectionsController {
     if (!connection || connection.kind === 'qbo' || connection.kind === 'qbd') {
       throw new NotFoundException(
         `channel connection ${connectionId} not found in account ${accountId}`,
+      );
+    }
+
+    if (connection.status === 'disconnected') {
+      throw new ConflictException(
+        `channel connection ${connectionId} is disconnected; connect the store again first`,
       );
     }
 

@@ -1,6 +1,10 @@
 import { createIndexesMigration, type Migration } from '@qbsync/platform';
 
 import { accountSchema, connectionSchema, oauthStateSchema } from '../accounts/account.schema';
+import {
+  SHOPIFY_INSTALL_STATE_MODEL,
+  shopifyInstallStateSchema,
+} from '../connections/shopify-install.repository';
 import { syncEventSchema } from '../sync-log/sync-event.schema';
 
 /** The gateway service's database migrations, oldest first. Append new ones; never edit applied ones. */
@@ -14,5 +18,10 @@ export const gatewayMigrations: Migration[] = [
       { name: 'OAuthState', schema: oauthStateSchema },
       { name: 'SyncEvent', schema: syncEventSchema },
     ],
+  ),
+  createIndexesMigration(
+    '2026-12-04-002-shopify-install-states',
+    'Creates the shopify_install_states collection and its unique state index',
+    [{ name: SHOPIFY_INSTALL_STATE_MODEL, schema: shopifyInstallStateSchema }],
   ),
 ];

@@ -44,6 +44,21 @@ export interface SandboxShop {
   inventoryLevels: Map<string, number>;
   /** Calls by path, for tests. */
   calls: { method: string; path: string; status: number }[];
+  /** Webhook subscriptions of the installed app, as `webhooks.json` manages them. */
+  webhooks: SandboxWebhook[];
+  /** Client id of the app that installed itself through OAuth, when one did. */
+  installedClientId?: string;
+}
+
+/** One webhook subscription, shaped like the REST Admin API's `webhook` resource. */
+export interface SandboxWebhook {
+  id: number;
+  topic: string;
+  address: string;
+  format: 'json';
+  api_version: string;
+  created_at: string;
+  updated_at: string;
 }
 
 export interface CreateShopInput {
@@ -57,6 +72,7 @@ export interface CreateShopInput {
 
 const ALL_SCOPES = [
   'read_orders',
+  'read_products',
   'read_shopify_payments_payouts',
   'read_inventory',
   'write_inventory',
@@ -98,6 +114,7 @@ export class ShopifyShopStore {
       inventoryItems: new Map(),
       inventoryLevels: new Map(),
       calls: [],
+      webhooks: [],
     };
 
     if (input.seed !== false) {
@@ -110,11 +127,35 @@ export class ShopifyShopStore {
   }
 
   findByToken(token: string | undefined): SandboxShop | undefined {
-    return token ? this.shops.get(token) : undefined;
+    const shop = token ? this.shops.get(token) : undefined;
+
+    // An uninstalled shop is kept under a key that is no token, so it matches no token.
+    return shop && shop.accessToken === token ? shop : undefined;
   }
 
   findByDomain(shopDomain: string): SandboxShop | undefined {
     return [...this.shops.values()].find((shop) => shop.shopDomain === shopDomain);
+  }
+
+  /**
+   * Replaces the shop's access token, as an OAuth install does: the earlier token stops working
+   * and the shop's granted scopes become `scopes`.
+   */
+  issueToken(shop: SandboxShop, accessToken: string, scopes: string[]): void {
+    this.shops.delete(shop.accessToken);
+    shop.accessToken = accessToken;
+    shop.scopes = scopes;
+    this.shops.set(accessToken, shop);
+  }
+
+  /** Revokes the shop's access token and drops its webhooks, as uninstalling the app does. */
+  uninstall(shop: SandboxShop): void {
+    this.shops.delete(shop.accessToken);
+    shop.accessToken = '';
+    shop.webhooks = [];
+    delete shop.installedClientId;
+    // The shop stays reachable by domain for the control endpoints and a later install.
+    this.shops.set(`uninstalled:${shop.shopDomain}`, shop);
   }
 
   private seed(shop: SandboxShop): void {
