@@ -7,6 +7,8 @@ export enum AccountingErrorCode {
   InvalidOption = 'INVALID_OPTION',
   /** A computed amount no longer fits a safe integer of minor units. */
   AmountOutOfRange = 'AMOUNT_OUT_OF_RANGE',
+  /** A payout's transactions do not add up to the amount that reached the bank. */
+  PayoutDoesNotBalance = 'PAYOUT_DOES_NOT_BALANCE',
 }
 
 /** Base class of every error this library throws. `code` identifies the case for callers. */

@@ -18,6 +18,7 @@ describe('sumOrderParts', () => {
       discountTotal: 1000,
       lineTaxTotal: 1194,
       taxSummaryTotal: 1194,
+      tipTotal: 0,
     });
   });
 

@@ -17,6 +17,8 @@ export interface OrderPartSums {
   lineTaxTotal: number;
   /** Taxes listed in the order's own tax summary (`order.taxLines`). */
   taxSummaryTotal: number;
+  /** Tips the buyer added, part of the channel total. */
+  tipTotal: number;
 }
 
 /** A total the channel reported that its own parts do not reproduce. */
@@ -51,6 +53,7 @@ export function sumOrderParts(order: Order): OrderPartSums {
       ),
     ),
     taxSummaryTotal: sumAmounts(order.taxLines.map((tax) => tax.amount)),
+    tipTotal: sumAmounts((order.tips ?? []).map((tip) => tip.amount)),
   };
 }
 
@@ -91,12 +94,13 @@ export function checkOrderTotals(order: Order): TotalsInconsistency[] {
     compare('tax', sums.taxSummaryTotal, 'the sum of the order tax lines');
   }
 
-  const beforeTax = totals.subtotal - totals.discounts + totals.shipping;
+  const beforeTax = totals.subtotal - totals.discounts + totals.shipping + sums.tipTotal;
+  const tips = sums.tipTotal > 0 ? ' + tips' : '';
 
   if (order.taxesIncluded) {
-    compare('total', beforeTax, 'subtotal − discounts + shipping (tax included in prices)');
+    compare('total', beforeTax, `subtotal − discounts + shipping${tips} (tax included in prices)`);
   } else {
-    compare('total', beforeTax + totals.tax, 'subtotal − discounts + shipping + tax');
+    compare('total', beforeTax + totals.tax, `subtotal − discounts + shipping${tips} + tax`);
   }
 
   return inconsistencies;

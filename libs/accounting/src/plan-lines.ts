@@ -3,7 +3,13 @@ import { type Order, type OrderLine, type TaxLine } from '@qbsync/contracts';
 import { allocateByWeights } from './allocation';
 import { multiplyAmount, sumAmounts } from './amounts';
 import { hasLineTaxes } from './order-totals';
-import { type ItemPlanLine, type PlanTaxLine, type ShippingPlanLine } from './posting-plan.types';
+import {
+  type FeePlanLine,
+  type ItemPlanLine,
+  type PlanTaxLine,
+  type ShippingPlanLine,
+  type TipPlanLine,
+} from './posting-plan.types';
 
 /**
  * Builds one item line per order line at the channel's unit price, so `amount` is exactly
@@ -40,6 +46,40 @@ export function buildShippingLines(order: Order, itemName: string): ShippingPlan
       amount: line.price,
       taxable: hasPositiveTax(line.taxes),
     }));
+}
+
+/** Builds one non-taxable line per tip; tips of 0 are left out. */
+export function buildTipLines(order: Order, itemName: string): TipPlanLine[] {
+  return (order.tips ?? [])
+    .filter((tip) => tip.amount > 0)
+    .map((tip) => ({
+      kind: 'tip',
+      itemName,
+      description: tip.title,
+      amount: tip.amount,
+      taxable: false,
+    }));
+}
+
+/**
+ * Builds one negative line for the order's merchant fees, or none when the channel reported none.
+ * The description names each fee, so the line shows what the processor kept.
+ */
+export function buildFeeLine(order: Order, itemName: string): FeePlanLine | undefined {
+  const fees = (order.fees ?? []).filter((fee) => fee.amount > 0);
+  const total = sumAmounts(fees.map((fee) => fee.amount));
+
+  if (total === 0) {
+    return undefined;
+  }
+
+  return {
+    kind: 'fee',
+    itemName,
+    description: `Merchant fees: ${fees.map((fee) => fee.title).join(', ')}`.slice(0, 4000),
+    amount: -total,
+    taxable: false,
+  };
 }
 
 /**

@@ -16,9 +16,11 @@ import { sumOrderParts } from './order-totals';
 import { spreadItemDiscounts } from './discount-spread';
 import { buildPlanCustomer } from './plan-customer';
 import {
+  buildFeeLine,
   buildItemLines,
   buildPlanTaxLines,
   buildShippingLines,
+  buildTipLines,
   splitDiscountsByTaxability,
 } from './plan-lines';
 import {
@@ -30,6 +32,7 @@ import {
 
 export const DEFAULT_SHIPPING_ITEM_NAME = 'Shipping';
 export const DEFAULT_ADJUSTMENT_ITEM_NAME = 'Rounding Adjustment';
+export const DEFAULT_TIP_ITEM_NAME = 'Tips';
 /** Cap of the default rounding tolerance, in minor units per document (0.05 in USD). */
 export const DEFAULT_MAX_ADJUSTMENT_CAP = 5;
 
@@ -37,6 +40,7 @@ interface BalanceInput {
   order: Order;
   itemTotal: number;
   shippingTotal: number;
+  tipTotal: number;
   discountTotal: number;
   taxTotal: number;
   tolerance: number;
@@ -44,9 +48,10 @@ interface BalanceInput {
 }
 
 /**
- * Builds the sales receipt plan for `order`: item lines, shipping lines, one discount amount and
- * the channel's own tax. When per-line rounding leaves the computed total a few minor units off
- * the channel total, an adjustment line closes the gap.
+ * Builds the sales receipt plan for `order`: item lines, shipping lines, tip lines, one discount
+ * amount and the channel's own tax. When per-line rounding leaves the computed total a few minor
+ * units off the channel total, an adjustment line closes the gap. With `merchantFeeItemName` the
+ * order's fees follow as one negative line, so the plan's total is the channel total less fees.
  *
  * Throws `OrderDoesNotBalanceError` when the gap is larger than `maxAdjustment`, and an
  * `AccountingError` with code `InvalidOption` or `AmountOutOfRange` for bad options or amounts.
@@ -63,6 +68,8 @@ export function buildSalesReceiptPlan(
     order,
     options.shippingItemName ?? DEFAULT_SHIPPING_ITEM_NAME,
   );
+  const tipLines = buildTipLines(order, options.tipItemName ?? DEFAULT_TIP_ITEM_NAME);
+  const tipTotal = sumAmounts(tipLines.map((line) => line.amount));
   const postedLineCount = itemLines.length + shippingLines.length;
   // Spread discounts are already in the item amounts; only shipping discounts stay a discount.
   const discountTotal = spreadLines
@@ -74,16 +81,25 @@ export function buildSalesReceiptPlan(
     order,
     itemTotal: sumAmounts(itemLines.map((line) => line.amount)),
     shippingTotal: sumAmounts(shippingLines.map((line) => line.amount)),
+    tipTotal,
     discountTotal,
     taxTotal,
     tolerance: resolveTolerance(options.maxAdjustment, postedLineCount),
     adjustmentItemName: options.adjustmentItemName ?? DEFAULT_ADJUSTMENT_ITEM_NAME,
   });
 
-  const lines: PlanLine[] = [...itemLines, ...shippingLines];
+  const lines: PlanLine[] = [...itemLines, ...shippingLines, ...tipLines];
 
   if (adjustmentLine) {
     lines.push(adjustmentLine.line);
+  }
+
+  const feeLine = options.merchantFeeItemName
+    ? buildFeeLine(order, options.merchantFeeItemName)
+    : undefined;
+
+  if (feeLine) {
+    lines.push(feeLine);
   }
 
   const subtotal = sumAmounts(lines.map((line) => line.amount));
@@ -119,6 +135,14 @@ export function buildSalesReceiptPlan(
     plan.adjustment = adjustmentLine.adjustment;
   }
 
+  if (tipTotal > 0) {
+    plan.tipTotal = tipTotal;
+  }
+
+  if (feeLine) {
+    plan.feeTotal = -feeLine.amount;
+  }
+
   return plan;
 }
 
@@ -130,7 +154,7 @@ function buildAdjustmentLine(
   input: BalanceInput,
 ): { line: AdjustmentPlanLine; adjustment: { amount: number; reason: string } } | undefined {
   const { order, tolerance } = input;
-  const lineTotal = sumAmounts([input.itemTotal, input.shippingTotal]);
+  const lineTotal = sumAmounts([input.itemTotal, input.shippingTotal, input.tipTotal]);
   const computedTotal = computeTotal(
     lineTotal,
     input.discountTotal,
@@ -179,7 +203,9 @@ function describeImbalance(input: BalanceInput, computedTotal: number): string {
   const format = formatterFor(order.currency);
   const difference = order.totals.total - computedTotal;
   const formula =
-    `items ${format(input.itemTotal)} + shipping ${format(input.shippingTotal)} - discounts ` +
+    `items ${format(input.itemTotal)} + shipping ${format(input.shippingTotal)}` +
+    (input.tipTotal > 0 ? ` + tips ${format(input.tipTotal)}` : '') +
+    ` - discounts ` +
     `${format(input.discountTotal)}` +
     (order.taxesIncluded
       ? ` (tax ${format(input.taxTotal)} is included in the prices)`

@@ -1,4 +1,4 @@
-import { type Address } from '@qbsync/contracts';
+import { type Address, type PayoutTransactionType } from '@qbsync/contracts';
 
 /** A product line; `amount` is always `quantity × unitPrice`, as QuickBooks requires. */
 export interface ItemPlanLine {
@@ -31,7 +31,40 @@ export interface AdjustmentPlanLine {
   amount: number;
 }
 
-export type PlanLine = ItemPlanLine | ShippingPlanLine | AdjustmentPlanLine;
+/** A tip the buyer added: a non-taxable line on the tip item. */
+export interface TipPlanLine {
+  kind: 'tip';
+  itemName: string;
+  description: string;
+  taxable: false;
+  amount: number;
+}
+
+/** Merchant or processor fees, posted as a negative non-taxable line on the fee item. */
+export interface FeePlanLine {
+  kind: 'fee';
+  itemName: string;
+  description: string;
+  taxable: false;
+  /** Negative: the fees reduce the money received. */
+  amount: number;
+}
+
+/**
+ * A payout transaction that is not an order's own line: a charge of an order never received, a
+ * refund, a reserve, a chargeback or an adjustment. `amount` is signed as the payout moved it.
+ */
+export interface PayoutPlanLine {
+  kind: 'payout';
+  itemName: string;
+  description: string;
+  taxable: false;
+  amount: number;
+  transactionType: PayoutTransactionType;
+}
+
+export type PlanLine =
+  ItemPlanLine | ShippingPlanLine | AdjustmentPlanLine | TipPlanLine | FeePlanLine | PayoutPlanLine;
 
 export interface PlanCustomer {
   /** Name shown in QuickBooks, with whitespace trimmed and runs of whitespace collapsed. */
@@ -70,7 +103,10 @@ export interface PostingPlan {
   /** Memo that records the channel and the channel's order id and number. */
   privateNote: string;
   customer: PlanCustomer;
-  /** Item lines, then shipping lines, then the adjustment line if there is one. */
+  /**
+   * Item lines, then shipping lines, then tip lines, then the adjustment line if there is one,
+   * then the fee line when merchant fees are posted.
+   */
   lines: PlanLine[];
   /** Line, order-level and shipping discounts, posted as one amount-based discount line. */
   discountTotal: number;
@@ -80,9 +116,12 @@ export interface PostingPlan {
   /** The channel's own tax, posted as an override because channels may tax before discounts. */
   taxTotal: number;
   taxLines: PlanTaxLine[];
-  /** Sum of the amounts of `lines`, the adjustment line included. */
+  /** Sum of the amounts of `lines`, the adjustment, tip and fee lines included. */
   subtotal: number;
-  /** Exclusive: subtotal − discountTotal + taxTotal. Inclusive: subtotal − discountTotal. */
+  /**
+   * Exclusive: subtotal − discountTotal + taxTotal. Inclusive: subtotal − discountTotal. With a
+   * fee line this is `channelTotal − feeTotal`, because the fees are not part of the channel total.
+   */
   total: number;
   /** The channel's total for the order (`order.totals.total`). */
   channelTotal: number;
@@ -91,6 +130,10 @@ export interface PostingPlan {
    * it as a negative line on the gift-card liability item and deposits `total − giftCardTotal`.
    */
   giftCardTotal: number;
+  /** Tips included in `channelTotal`, posted as tip lines. */
+  tipTotal?: number;
+  /** Merchant fees posted as a negative fee line; absent when fees are left to the payout. */
+  feeTotal?: number;
   /** Set when a rounding difference was posted as an adjustment line. */
   adjustment?: { amount: number; reason: string };
 }
@@ -102,6 +145,13 @@ export interface SalesReceiptPlanOptions {
   docNumberMaxLength?: number;
   /** QuickBooks item for every shipping line; default "Shipping". */
   shippingItemName?: string;
+  /** QuickBooks item for tip lines; default "Tips". */
+  tipItemName?: string;
+  /**
+   * Post the order's merchant fees as one negative line on this item. Absent: the fees are left
+   * to the payout, for documents that cannot hold a negative line or companies that match deposits.
+   */
+  merchantFeeItemName?: string;
   /** QuickBooks item for the rounding adjustment line; default "Rounding Adjustment". */
   adjustmentItemName?: string;
   /**

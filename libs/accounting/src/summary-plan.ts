@@ -7,13 +7,16 @@ import {
   buildSalesReceiptPlan,
   DEFAULT_ADJUSTMENT_ITEM_NAME,
   DEFAULT_SHIPPING_ITEM_NAME,
+  DEFAULT_TIP_ITEM_NAME,
 } from './posting-plan';
 import {
   type AdjustmentPlanLine,
+  type FeePlanLine,
   type ItemPlanLine,
   type PlanLine,
   type PostingPlan,
   type ShippingPlanLine,
+  type TipPlanLine,
 } from './posting-plan.types';
 
 export interface SummaryPlanOptions {
@@ -29,6 +32,10 @@ export interface SummaryPlanOptions {
   docNumberMaxLength?: number;
   shippingItemName?: string;
   adjustmentItemName?: string;
+  /** Item of the one tip line; default "Tips". */
+  tipItemName?: string;
+  /** Post the orders' merchant fees as one negative line on this item; absent: leave them out. */
+  merchantFeeItemName?: string;
 }
 
 /**
@@ -56,8 +63,14 @@ export function buildSummaryPlan(
   assertUniform(orders, first);
   const shippingItemName = options.shippingItemName ?? DEFAULT_SHIPPING_ITEM_NAME;
   const adjustmentItemName = options.adjustmentItemName ?? DEFAULT_ADJUSTMENT_ITEM_NAME;
+  const tipItemName = options.tipItemName ?? DEFAULT_TIP_ITEM_NAME;
   const plans = orders.map((order) =>
-    buildSalesReceiptPlan(order, { shippingItemName, adjustmentItemName }),
+    buildSalesReceiptPlan(order, {
+      shippingItemName,
+      adjustmentItemName,
+      tipItemName,
+      merchantFeeItemName: options.merchantFeeItemName,
+    }),
   );
   const lines: PlanLine[] = [
     ...sumItemLines(plans.flatMap((plan) => plan.lines.filter(isItemLine))),
@@ -65,10 +78,15 @@ export function buildSummaryPlan(
       plans.flatMap((plan) => plan.lines.filter(isShippingLine)),
       shippingItemName,
     ),
+    ...sumTipLines(
+      plans.flatMap((plan) => plan.lines.filter(isTipLine)),
+      tipItemName,
+    ),
     ...sumAdjustmentLines(
       plans.flatMap((plan) => plan.lines.filter(isAdjustmentLine)),
       adjustmentItemName,
     ),
+    ...sumFeeLines(plans.flatMap((plan) => plan.lines.filter(isFeeLine))),
   ];
   const number = formatSequencedDocNumber(
     options.baseDocNumber,
@@ -82,6 +100,8 @@ export function buildSummaryPlan(
   const taxTotal = sumAmounts(plans.map((plan) => plan.taxTotal));
   const channelTotal = sumAmounts(plans.map((plan) => plan.channelTotal));
   const adjustmentTotal = sumAmounts(plans.map((plan) => plan.adjustment?.amount ?? 0));
+  const tipTotal = sumAmounts(plans.map((plan) => plan.tipTotal ?? 0));
+  const feeTotal = sumAmounts(plans.map((plan) => plan.feeTotal ?? 0));
 
   const plan: PostingPlan = {
     documentKind: 'sales_receipt',
@@ -107,6 +127,14 @@ export function buildSummaryPlan(
     channelTotal,
     giftCardTotal: sumAmounts(plans.map((plan) => plan.giftCardTotal)),
   };
+
+  if (tipTotal > 0) {
+    plan.tipTotal = tipTotal;
+  }
+
+  if (feeTotal > 0) {
+    plan.feeTotal = feeTotal;
+  }
 
   if (adjustmentTotal !== 0) {
     plan.adjustment = {
@@ -206,6 +234,39 @@ function sumAdjustmentLines(
           amount,
         },
       ];
+}
+
+function sumTipLines(lines: readonly TipPlanLine[], itemName: string): TipPlanLine[] {
+  const amount = sumAmounts(lines.map((line) => line.amount));
+
+  return amount === 0
+    ? []
+    : [{ kind: 'tip', itemName, description: 'Tips', amount, taxable: false }];
+}
+
+function sumFeeLines(lines: readonly FeePlanLine[]): FeePlanLine[] {
+  const first = lines[0];
+  const amount = sumAmounts(lines.map((line) => line.amount));
+
+  return first === undefined || amount === 0
+    ? []
+    : [
+        {
+          kind: 'fee',
+          itemName: first.itemName,
+          description: 'Merchant fees',
+          amount,
+          taxable: false,
+        },
+      ];
+}
+
+function isTipLine(line: PlanLine): line is TipPlanLine {
+  return line.kind === 'tip';
+}
+
+function isFeeLine(line: PlanLine): line is FeePlanLine {
+  return line.kind === 'fee';
 }
 
 function isItemLine(line: PlanLine): line is ItemPlanLine {

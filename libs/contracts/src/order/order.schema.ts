@@ -122,6 +122,23 @@ export const orderTotalsSchema = z.object({
   total: minorAmount,
 });
 
+/** A tip the buyer added; part of `totals.total`, never taxed. */
+export const tipSchema = z.object({
+  title: z.string().min(1),
+  amount: nonNegativeMinorAmount,
+});
+
+/**
+ * A merchant or processor fee the channel charged for the order (Shopify Payments, PayPal). Fees
+ * are not part of `totals.total`: the buyer paid the total, and the fee comes out of the payout.
+ */
+export const orderFeeSchema = z.object({
+  title: z.string().min(1),
+  /** The gateway or processor that charged it, for example `shopify_payments` or `paypal`. */
+  gateway: z.string().optional(),
+  amount: nonNegativeMinorAmount,
+});
+
 export const orderSourceSchema = z.object({
   kind: z.enum(['webhook', 'poll', 'push', 'upload', 'resync']),
   topic: z.string().optional(),
@@ -160,6 +177,10 @@ export const orderSchema = z.object({
   /** The order's tax summary by jurisdiction and rate, as the channel computed it. */
   taxLines: z.array(taxLineSchema),
   payments: z.array(paymentSchema),
+  /** Tips, included in `totals.total`; absent when the channel reports none. */
+  tips: z.array(tipSchema).optional(),
+  /** Merchant and processor fees, not included in `totals.total`; absent when unknown. */
+  fees: z.array(orderFeeSchema).optional(),
   totals: orderTotalsSchema,
   tags: z.array(z.string()),
   customFields: z.array(customFieldSchema),
@@ -176,3 +197,5 @@ export type Address = z.infer<typeof addressSchema>;
 export type Customer = z.infer<typeof customerSchema>;
 export type CustomField = z.infer<typeof customFieldSchema>;
 export type OrderTotals = z.infer<typeof orderTotalsSchema>;
+export type Tip = z.infer<typeof tipSchema>;
+export type OrderFee = z.infer<typeof orderFeeSchema>;
