@@ -10,6 +10,7 @@ import { ConnectorClient } from './connections/connector.client';
 import { ShopifyInstallController } from './connections/shopify-install.controller';
 import { ShopifyInstallRepository } from './connections/shopify-install.repository';
 import { QbdConnectionController } from './qbd/qbd-connection.controller';
+import { QbdQueueController } from './qbd/qbd-queue.controller';
 import { QboSettingsController } from './qbo-settings/qbo-settings.controller';
 import { RpcClient } from './rpc/rpc.client';
 import { RulesController } from './rules/rules.controller';
@@ -25,6 +26,7 @@ import { SyncLogController } from './sync-log/sync-log.controller';
     AccountsController,
     // Before ConnectionsController, whose `connections/:channel` route would match it first.
     QbdConnectionController,
+    QbdQueueController,
     ShopifyInstallController,
     ConnectionsController,
     SyncLogController,

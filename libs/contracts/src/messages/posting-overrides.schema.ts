@@ -16,6 +16,7 @@ export const TRANSACTION_TYPES = [
   'sales_order_invoice_payment',
   'summary_sales_receipt',
   'summary_invoice',
+  'summary_sales_order',
   'summary_payout',
   'do_not_sync',
 ] as const;

@@ -54,6 +54,12 @@ export const Subjects = {
   QbdPasswordReset: 'qbd.connection.password-reset.1',
   /** Request/reply: the `.qwc` file that adds the company file to the Web Connector. */
   QbdQwcGet: 'qbd.connection.qwc.1',
+  /** Request/reply: one page of a QuickBooks Desktop company file's queue, by state. */
+  QbdQueueList: 'qbd.queue.list.1',
+  /** Request/reply: retry, skip or cancel one QuickBooks Desktop queue entry. */
+  QbdQueueAction: 'qbd.queue.action.1',
+  /** Request/reply: replace a posted order's QuickBooks Desktop document with its latest revision. */
+  QbdOrderReplace: 'qbd.order.replace.1',
   /** Request/reply: store an account's rule set in the rules service. */
   RuleSetPut: 'rules.rule-set.put.1',
 } as const;
@@ -167,10 +173,24 @@ export const Consumers = {
     maxDeliver: 8,
     ackWaitSeconds: 60,
   },
+  QbdPayoutReady: {
+    stream: Streams.Payouts,
+    durable: 'qbd-payout-ready',
+    filterSubject: Subjects.PayoutReadyForQbd,
+    maxDeliver: 8,
+    ackWaitSeconds: 60,
+  },
   QboRefundReady: {
     stream: Streams.Orders,
     durable: 'qbo-refund-ready',
     filterSubject: Subjects.RefundReadyForQbo,
+    maxDeliver: 8,
+    ackWaitSeconds: 60,
+  },
+  QboPayoutReady: {
+    stream: Streams.Payouts,
+    durable: 'qbo-payout-ready',
+    filterSubject: Subjects.PayoutReadyForQbo,
     maxDeliver: 8,
     ackWaitSeconds: 60,
   },

@@ -46,6 +46,14 @@ export function toListEntry(
 
   if (listType === 'Item') {
     details.itemType = recordType.replace(/Ret$/, '');
+    // Inventory items carry PurchaseCost at the top; non-inventory and service items bought and
+    // sold carry it in SalesAndPurchase.
+    const purchaseCost =
+      fieldText(fields, 'PurchaseCost') ?? fieldText(fields, 'SalesAndPurchase', 'PurchaseCost');
+
+    if (purchaseCost) {
+      details.purchaseCost = purchaseCost;
+    }
   }
 
   if (priceLevelType) {

@@ -20,6 +20,8 @@ export interface ListEntryDocument {
     accountType?: string;
     currencyCode?: string;
     itemType?: string;
+    /** The item's purchase cost as QuickBooks returned it, a decimal string such as "4.10". */
+    purchaseCost?: string;
     priceLevelType?: string;
     /** Lower-case full names of the items a per-item price level prices. */
     priceLevelItems?: string[];

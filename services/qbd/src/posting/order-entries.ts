@@ -7,6 +7,7 @@ import {
 } from '@qbsync/accounting';
 import { type OrderReady, type PostingOverrides, type TransactionType } from '@qbsync/contracts';
 
+import { type CogsSource } from '../cogs/cogs-entries';
 import { formatAddress, formatAmount, QbxmlLimits } from '../qbxml/qbxml-fields';
 import {
   customerAdd,
@@ -42,7 +43,14 @@ export interface OrderListFacts {
 }
 
 export type OrderEntriesResult =
-  | { outcome: 'queued'; entries: QueueEntryDocument[]; transactionId: string; notes: string[] }
+  | {
+      outcome: 'queued';
+      entries: QueueEntryDocument[];
+      transactionId: string;
+      notes: string[];
+      /** The document that books the sale (sales receipt or invoice), for its COGS journal entry. */
+      sale?: CogsSource;
+    }
   | { outcome: 'rejected'; message: string; fix: string }
   | { outcome: 'skipped'; message: string };
 
@@ -80,9 +88,15 @@ function resolveShape(ready: OrderReady): PostingShape | { skip: string } {
       return { document: 'SalesOrder', invoiceFromSalesOrder: true, payment: 'applied' };
     case 'do_not_sync':
       return { skip: 'A rule set the transaction type to do not sync, so nothing was posted' };
+    case 'summary_sales_receipt':
+    case 'summary_invoice':
+    case 'summary_sales_order':
+      return {
+        skip: `Transaction type ${type} posts the order in its day's summary, not as a document of its own`,
+      };
     default:
       return {
-        skip: `Transaction type ${type} is not posted to QuickBooks Desktop per order; summaries post on their schedule`,
+        skip: `Transaction type ${type} is not posted to QuickBooks Desktop, so nothing was posted`,
       };
   }
 }
@@ -437,7 +451,66 @@ export function buildOrderEntries(
     notes.push('the order has no settled payment, so no payment was posted');
   }
 
-  return { outcome: 'queued', entries, transactionId, notes };
+  return {
+    outcome: 'queued',
+    entries,
+    transactionId,
+    notes,
+    sale: saleOf(shape, document, {
+      accountId,
+      transactionId,
+      homeCurrency,
+      memo,
+      refNumber,
+      origin,
+    }),
+  };
+}
+
+/**
+ * Returns the document that books the sale's cost: the sales receipt or invoice, or the invoice
+ * created from a sales order. Estimates and sales orders alone book no sale.
+ */
+function saleOf(
+  shape: PostingShape,
+  document: SalesDocument,
+  fields: {
+    accountId: string;
+    transactionId: string;
+    homeCurrency: string;
+    memo: string;
+    refNumber?: string;
+    origin: EntryOrigin;
+  },
+): CogsSource | undefined {
+  let transactionId: string;
+
+  if (shape.document === 'SalesReceipt' || shape.document === 'Invoice') {
+    transactionId = fields.transactionId;
+  } else if (shape.invoiceFromSalesOrder) {
+    transactionId = `${fields.transactionId}|invoice`;
+  } else {
+    return undefined;
+  }
+
+  return {
+    accountId: fields.accountId,
+    transactionId,
+    txnDate: document.txnDate,
+    refNumber: fields.refNumber,
+    memo: fields.memo,
+    customerName: document.customerName,
+    className: document.className,
+    currency: fields.homeCurrency,
+    origin: fields.origin,
+    lines: document.lines
+      .filter((line) => line.quantity !== undefined)
+      .map((line) => ({
+        itemName: line.itemName,
+        quantity: Number(line.quantity),
+        className: line.className,
+      })),
+  };
 }
 
 export function resolveCustomerName(
@@ -472,13 +545,13 @@ function paidAmount(ready: OrderReady): number {
     .reduce((sum, payment) => sum + payment.amount, 0);
 }
 
-interface NewItem {
+export interface NewItem {
   fullName: string;
   type: NewItemType;
   description: string;
 }
 
-interface LineBuild {
+export interface LineBuild {
   lines: SalesLine[];
   newItems: NewItem[];
   references: EntryReference[];
@@ -489,7 +562,7 @@ interface LineBuild {
  * Turns the plan's lines into qbXML lines with their items, classes, tax codes, sites and units,
  * and lists the items QuickBooks must get first.
  */
-function buildLines(
+export function buildLines(
   plan: PostingPlan,
   overrides: PostingOverrides,
   settings: QbdSettings,

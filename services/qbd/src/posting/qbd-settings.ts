@@ -49,8 +49,66 @@ export const qbdSettingsSchema = z.object({
   currencyCustomers: z.boolean().default(true),
   /** Overwrite an existing customer's phone, email and addresses from the order (CustomerMod). */
   updateCustomerContact: z.boolean().default(false),
+  /** Bank account a payout's deposit goes to (`Deposit Account To`). */
+  payoutDepositAccount: z.string().min(1).default('Checking'),
+  /** Expense account of a payout's one negative fee line (`Fee Deposit Account To`). */
+  payoutFeeAccount: z.string().min(1).default('Merchant Fees'),
+  /** Customer or vendor named on the fee line (`Received From for Fees`); none when absent. */
+  payoutFeesReceivedFrom: z.string().min(1).optional(),
+  /**
+   * Account of a payout's reserves, chargebacks and adjustments, and of the positive balancing
+   * line a negative payout gets, because QuickBooks rejects a negative deposit.
+   */
+  payoutClearingAccount: z.string().min(1).default('Payout Clearing'),
+  /** Delete and repost a posted order's document when the order is edited on the channel. */
+  autoReplaceEditedOrders: z.boolean().default(false),
+  /** IANA time zone whose calendar day is a summary's period and its document date. */
+  timeZone: z
+    .string()
+    .min(1)
+    .default('UTC')
+    .refine(isTimeZone, 'must be an IANA time zone such as America/New_York'),
+  /** Local time (HH:MM) at which a summary day ends and the next begins. */
+  summaryCutOff: z
+    .string()
+    .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time of day as HH:MM, for example 00:00')
+    .default('00:00'),
+  /**
+   * Summary mode of the company file: orders of the day post as one sales receipt, invoice or
+   * sales order per store and group. A rule's `summary_sales_receipt`, `summary_invoice` or
+   * `summary_sales_order` transaction type selects a summary for its orders even when this is `off`.
+   */
+  summaryMode: z
+    .enum(['off', 'summary_sales_receipt', 'summary_invoice', 'summary_sales_order'])
+    .default('off'),
+  /** Customer of every summary sales receipt, invoice and sales order. */
+  summaryCustomer: z.string().min(1).default('Online Sales Summary'),
+  /** Grouping that splits a store's summary day into several documents, besides the store. */
+  summaryGroup: z.enum(['store', 'payment_method', 'order_month']).default('store'),
+  /** Switch for COGS journal entries of lines on non-inventory and service items with a cost. */
+  cogsJournalEntries: z.boolean().default(false),
+  /** Customer of a credit memo whose order never reached QuickBooks Desktop. */
+  standaloneRefundCustomer: z.string().min(1).default('Channel Refunds'),
 });
 
 export type QbdSettings = z.infer<typeof qbdSettingsSchema>;
 
 export const DEFAULT_QBD_SETTINGS: QbdSettings = qbdSettingsSchema.parse({});
+
+/**
+ * Returns stored settings with the defaults of fields added after the company file was paired,
+ * because pairing stores the settings as they were then.
+ */
+export function withSettingDefaults(stored: Partial<QbdSettings>): QbdSettings {
+  return { ...DEFAULT_QBD_SETTINGS, ...stored };
+}
+
+function isTimeZone(value: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: value });
+
+    return true;
+  } catch {
+    return false;
+  }
+}

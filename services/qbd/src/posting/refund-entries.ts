@@ -4,6 +4,7 @@ import { type RefundReady } from '@qbsync/contracts';
 import { formatAmount, QbxmlLimits } from '../qbxml/qbxml-fields';
 import {
   arRefundCreditCardAdd,
+  customerAdd,
   itemAdd,
   type NewItemType,
   refundCheckAdd,
@@ -13,7 +14,7 @@ import {
 import { type EntryOrigin, type QueueEntryDocument } from '../queue/queue-entry.schema';
 import { nextSeq } from '../queue/queue.repository';
 import { txnIdPlaceholder } from './order-entries';
-import { itemNameForSku, splitFullName } from './qbd-names';
+import { customerNameFor, itemNameForSku, splitFullName } from './qbd-names';
 import { type QbdSettings } from './qbd-settings';
 
 /** The queued document of the order a refund credits. */
@@ -27,7 +28,21 @@ export interface RefundOriginal {
 }
 
 export type RefundEntriesResult =
-  | { outcome: 'queued'; entries: QueueEntryDocument[]; transactionId: string; notes: string[] }
+  | {
+      outcome: 'queued';
+      entries: QueueEntryDocument[];
+      transactionId: string;
+      notes: string[];
+      /** The credit memo as the COGS reversal reads it: customer, date, number and memo. */
+      creditMemo: {
+        transactionId: string;
+        customerName: string;
+        txnDate: string;
+        refNumber?: string;
+        memo: string;
+        origin: EntryOrigin;
+      };
+    }
   | { outcome: 'rejected'; message: string; fix: string }
   | { outcome: 'skipped'; message: string };
 
@@ -35,10 +50,15 @@ export type RefundEntriesResult =
  * Builds the queue entries of one channel refund: a credit memo for the refunded lines, shipping,
  * adjustments and tax, then (when the original was paid) the money going back: a card refund out
  * of the deposit account, or a check from the bank account, applied to that credit memo.
+ *
+ * With `original` undefined the order never reached QuickBooks Desktop, so the refund posts on
+ * its own from its own lines and amounts: a credit memo to the `standaloneRefundCustomer`, plus
+ * the card refund or check when the channel returned money. Its total must equal the channel's
+ * refund total to the cent, or the refund is rejected.
  */
 export function buildRefundEntries(
   ready: RefundReady,
-  original: RefundOriginal,
+  original: RefundOriginal | undefined,
   sequence: number,
   settings: QbdSettings,
   existingItems: Map<string, string>,
@@ -78,6 +98,25 @@ export function buildRefundEntries(
   const now = new Date();
   const accountId = refund.accountId;
   const currency = refund.currency;
+
+  if (!original && plan.total !== refund.totals.total) {
+    return {
+      outcome: 'rejected',
+      message: `Refund ${refund.channelRefundId} adds up to ${formatAmount(plan.total, currency)} but the channel refunded ${formatAmount(refund.totals.total, currency)}, and its order ${refund.orderNumber} is not in QuickBooks Desktop to balance it`,
+      fix: 'Check the refund in the channel: its lines, shipping, adjustments and tax must add up to its total. Or re-sync the order first; the refund then posts against it',
+    };
+  }
+
+  const standaloneCustomer = customerNameFor(settings.standaloneRefundCustomer).name;
+  const customerName = original?.customerName ?? standaloneCustomer;
+  const paid = original ? original.paid : refundReturnedMoney(ready);
+
+  if (!original) {
+    notes.push(
+      `order ${refund.orderNumber} never reached QuickBooks Desktop, so the refund posted on its own from its own lines to customer ${standaloneCustomer}`,
+    );
+  }
+
   const newItems = new Map<string, { fullName: string; type: NewItemType; description: string }>();
   const ensureItem = (fullName: string, type: NewItemType, description: string): string => {
     const existing = existingItems.get(fullName.toLowerCase());
@@ -153,13 +192,36 @@ export function buildRefundEntries(
   };
   const base = { accountId, createdAt: now, updatedAt: now, attempts: 0, transientFailures: 0 };
   const entries: QueueEntryDocument[] = [];
-  const itemIds: string[] = [];
+  const listEntryIds: string[] = [];
+
+  if (!original) {
+    // Queued every time: the Web Connector session skips a customer entry whose name the list
+    // copy already has.
+    const customerEntryId = `${accountId}|customer|${standaloneCustomer.toLowerCase()}`;
+
+    listEntryIds.push(customerEntryId);
+    entries.push({
+      ...base,
+      _id: customerEntryId,
+      seq: nextSeq(),
+      kind: 'customer',
+      requestName: 'CustomerAdd',
+      body: customerAdd({ name: standaloneCustomer, companyName: standaloneCustomer }),
+      dependsOn: [],
+      references: [],
+      listName: standaloneCustomer,
+      listType: 'Customer',
+      features: [],
+      state: 'queued',
+      origin,
+    });
+  }
 
   for (const item of newItems.values()) {
     const id = `${accountId}|item|${item.fullName.toLowerCase()}`;
     const { name, parentName } = splitFullName(item.fullName);
 
-    itemIds.push(id);
+    listEntryIds.push(id);
     entries.push({
       ...base,
       _id: id,
@@ -202,25 +264,25 @@ export function buildRefundEntries(
     requestName: 'CreditMemoAdd',
     body: salesDocumentAdd({
       type: 'CreditMemo',
-      customerName: original.customerName,
+      customerName,
       arAccount: settings.arAccount,
       txnDate: plan.txnDate,
       refNumber: plan.docNumber,
       memo: plan.privateNote,
       lines,
     }),
-    dependsOn: [original.entryId, ...itemIds],
+    dependsOn: original ? [original.entryId, ...listEntryIds] : listEntryIds,
     references: [],
     lookup,
     orderKey: `refund|${refund.channel}|${refund.channelOrderId}`,
-    documentKind: 'credit_memo',
-    customerName: original.customerName,
+    documentKind: original ? 'credit_memo' : 'standalone_credit_memo',
+    customerName,
     features: [],
     state: 'queued',
     origin,
   });
 
-  if (original.paid && plan.total > 0) {
+  if (paid && plan.total > 0) {
     const amount = formatAmount(plan.total, currency);
     const moneyId = `${creditMemoId}|${settings.refundMethod}`;
     const byCard = settings.refundMethod === 'credit_card';
@@ -233,7 +295,7 @@ export function buildRefundEntries(
       requestName: byCard ? 'ARRefundCreditCardAdd' : 'CheckAdd',
       body: byCard
         ? arRefundCreditCardAdd({
-            customerName: original.customerName,
+            customerName,
             refundFromAccount: settings.depositAccount,
             arAccount: settings.arAccount,
             txnDate: plan.txnDate,
@@ -244,7 +306,7 @@ export function buildRefundEntries(
           })
         : refundCheckAdd({
             bankAccount: settings.checkBankAccount,
-            customerName: original.customerName,
+            customerName,
             refNumber: plan.docNumber,
             txnDate: plan.txnDate,
             memo: plan.privateNote,
@@ -267,12 +329,41 @@ export function buildRefundEntries(
       ],
       lookup: { ...lookup, txnType: byCard ? 'ARRefundCreditCard' : 'Check' },
       documentKind: byCard ? 'credit_card_refund' : 'refund_check',
-      customerName: original.customerName,
+      customerName,
       features: [],
       state: 'queued',
       origin,
     });
   }
 
-  return { outcome: 'queued', entries, transactionId: creditMemoId, notes };
+  return {
+    outcome: 'queued',
+    entries,
+    transactionId: creditMemoId,
+    notes,
+    creditMemo: {
+      transactionId: creditMemoId,
+      customerName,
+      txnDate: plan.txnDate,
+      refNumber: plan.docNumber,
+      memo: plan.privateNote,
+      origin,
+    },
+  };
+}
+
+/**
+ * Returns whether the channel gave money back for a refund whose order QuickBooks never saw: a
+ * successful refund transaction, or a refund (not a cancellation) that lists no transactions.
+ */
+function refundReturnedMoney(ready: RefundReady): boolean {
+  const { refund } = ready;
+
+  if (refund.transactions.length > 0) {
+    return refund.transactions.some(
+      (transaction) => transaction.status === 'success' && transaction.amount > 0,
+    );
+  }
+
+  return refund.kind === 'refund';
 }

@@ -2,11 +2,20 @@ import { Schema } from 'mongoose';
 
 /**
  * Lifecycle of a queued qbXML request. A request in the message the Web Connector has stays
- * `queued` and is listed in its session's `inFlight`. `unknown` means a session broke before the
- * response arrived, so the request is looked up before any resend. `held` waits on a dependency
- * that failed.
+ * `queued` and is listed in its session's `inFlight` (the Queue tab shows it as `sent`). `unknown`
+ * means a session broke before the response arrived, so the request is looked up before any
+ * resend. `held` waits on a dependency that failed. `skipped` and `cancelled` are the user's
+ * Queue tab actions: done without posting, and removed with what waited on it.
  */
-export const QUEUE_STATES = ['queued', 'posted', 'failed', 'held', 'unknown'] as const;
+export const QUEUE_STATES = [
+  'queued',
+  'posted',
+  'failed',
+  'held',
+  'unknown',
+  'skipped',
+  'cancelled',
+] as const;
 export type QueueState = (typeof QUEUE_STATES)[number];
 
 /** Dependency order inside one company file's queue: lower kinds go first. */
@@ -29,19 +38,21 @@ export interface EntryReference {
   source: string;
 }
 
-/** The order or refund a queued request came from, for sync events. */
+/** The order, refund or payout a queued request came from, for sync events. */
 export interface EntryOrigin {
-  entity: 'order' | 'refund';
+  entity: 'order' | 'refund' | 'payout';
   channel: string;
   channelOrderId: string;
   orderNumber: string;
   connectionId: string;
-  /** The refund id when `entity` is refund. */
+  /** The refund or payout id when `entity` is refund or payout. */
   entityId?: string;
   currency: string;
   /** The channel's total in minor units. */
   channelTotal: number;
   ruleSetVersion?: number;
+  /** The order's `updatedAt` the entry was built from, to tell an edit from a re-sync. */
+  revision?: string;
   /** Notes for the posted event: a cut address, a channel price kept, QuickBooks numbering. */
   notes: string[];
 }

@@ -1,19 +1,28 @@
 import { Injectable } from '@nestjs/common';
 import { buildPlanCustomer } from '@qbsync/accounting';
-import { type OrderReady, type RefundReady } from '@qbsync/contracts';
+import {
+  type OrderReady,
+  type QbdOrderReplace,
+  type QbdOrderReplaceResult,
+  type RefundReady,
+} from '@qbsync/contracts';
 import { AppLogger, SyncEventPublisher } from '@qbsync/platform';
 
+import { CogsJournalService } from '../cogs/cogs-journal.service';
 import { type CompanyFileDocument } from '../company/company-file.schema';
 import { CompanyFileRepository } from '../company/company-file.repository';
 import { ListCopyRepository } from '../lists/list-copy.repository';
 import {
   buildOrderEntries,
+  type OrderEntriesResult,
   type OrderListFacts,
   resolveCustomerName,
 } from '../posting/order-entries';
+import { OrderReplacement } from '../queue-admin/order-replacement.service';
 import { itemNameForSku } from '../posting/qbd-names';
-import { type QbdSettings } from '../posting/qbd-settings';
-import { buildRefundEntries } from '../posting/refund-entries';
+import { type QbdSettings, withSettingDefaults } from '../posting/qbd-settings';
+import { buildRefundEntries, type RefundOriginal } from '../posting/refund-entries';
+import { SummaryPostingService, summaryDocumentTypeOf } from '../summary/summary-posting.service';
 import { type QueueEntryDocument } from './queue-entry.schema';
 import { QueueRepository } from './queue.repository';
 
@@ -71,6 +80,9 @@ export class QueueIntake {
     private readonly queue: QueueRepository,
     private readonly lists: ListCopyRepository,
     private readonly syncEvents: SyncEventPublisher,
+    private readonly replacement: OrderReplacement,
+    private readonly summaries: SummaryPostingService,
+    private readonly cogs: CogsJournalService,
     logger: AppLogger,
   ) {
     this.logger = logger.child(QueueIntake.name);
@@ -85,8 +97,17 @@ export class QueueIntake {
       return 'ack';
     }
 
+    const settings = withSettingDefaults(companyFile.settings);
+    const summaryType = summaryDocumentTypeOf(ready, settings);
+
+    if (summaryType) {
+      await this.summaries.keep(ready, settings, summaryType);
+
+      return 'ack';
+    }
+
     const facts = await this.orderFacts(ready, companyFile);
-    const result = buildOrderEntries(ready, companyFile.settings, companyFile.homeCurrency, facts);
+    const result = buildOrderEntries(ready, settings, companyFile.homeCurrency, facts);
 
     if (result.outcome === 'rejected') {
       await this.publish(origin, 'order', undefined, `rejected:${order.updatedAt}`, {
@@ -107,9 +128,138 @@ export class QueueIntake {
       return 'ack';
     }
 
+    for (const entry of result.entries) {
+      entry.origin = entry.origin && { ...entry.origin, revision: order.updatedAt };
+    }
+
+    const current = await this.queue.findOrderTransaction(
+      order.accountId,
+      order.channel,
+      order.channelOrderId,
+    );
+
+    if (current?.state === 'posted') {
+      await this.postedAgain(ready, current, result, companyFile);
+
+      return 'ack';
+    }
+
+    if (result.sale) {
+      const cogs = await this.cogs.forSale(result.sale, settings);
+
+      result.entries.push(...cogs.entries);
+      result.sale.origin.notes.push(...cogs.warnings);
+    }
+
     await this.insert(result.entries, result.transactionId, origin, 'order', undefined);
 
     return 'ack';
+  }
+
+  /**
+   * Replaces a posted order's document with the edited revision the user was offered. Rejects
+   * the request when no edit is waiting or the order has not posted.
+   */
+  async replaceOnRequest(request: QbdOrderReplace): Promise<QbdOrderReplaceResult> {
+    const edited = await this.replacement.findEdited(
+      request.accountId,
+      request.channel,
+      request.channelOrderId,
+    );
+    const rejected = (message: string): QbdOrderReplaceResult => ({
+      outcome: 'rejected',
+      message,
+      entryIds: [],
+    });
+
+    if (!edited) {
+      return rejected(
+        `order ${request.channelOrderId} has no edited revision waiting to replace its QuickBooks Desktop document; re-sync the order to fetch its latest revision`,
+      );
+    }
+
+    const current = await this.queue.findOrderTransaction(
+      request.accountId,
+      request.channel,
+      request.channelOrderId,
+    );
+
+    if (current?.state !== 'posted') {
+      return rejected(
+        `order ${request.channelOrderId} has no posted QuickBooks Desktop document (its entry is ${current?.state ?? 'missing'}); edits of an order that has not posted need no replace`,
+      );
+    }
+
+    const companyFile = await this.companyFiles.findByAccountId(request.accountId);
+
+    if (!companyFile) {
+      return rejected(`account ${request.accountId} has no QuickBooks Desktop company file paired`);
+    }
+
+    const result = await this.buildRevision(edited.ready, companyFile);
+
+    if (result.outcome !== 'queued') {
+      return rejected(result.message);
+    }
+
+    return this.replacement.replace(edited.ready, current, result);
+  }
+
+  /**
+   * Handles an order whose document already posted. An edit (a new `updatedAt` and a different
+   * document) is replaced, or offered for replace when `autoReplaceEditedOrders` is off. The same
+   * order again (a re-sync or a redelivery) makes the next session look the document up, so a
+   * document the user deleted in QuickBooks posts again.
+   */
+  private async postedAgain(
+    ready: OrderReady,
+    current: QueueEntryDocument,
+    result: Extract<OrderEntriesResult, { outcome: 'queued' }>,
+    companyFile: CompanyFileDocument,
+  ): Promise<void> {
+    const { order } = ready;
+    const fresh = result.entries.find((entry) => entry._id === result.transactionId);
+    const edited =
+      fresh !== undefined &&
+      current.origin?.revision !== order.updatedAt &&
+      withoutTxnIds(fresh.body) !== withoutTxnIds(current.body);
+
+    if (!edited) {
+      if (await this.queue.recheckPosted(current._id)) {
+        this.logger.info('A posted order came again; the next session checks it is still there', {
+          accountId: order.accountId,
+          orderId: order.channelOrderId,
+          entryId: current._id,
+        });
+      }
+
+      return;
+    }
+
+    if (withSettingDefaults(companyFile.settings).autoReplaceEditedOrders) {
+      await this.replacement.replace(ready, current, result);
+
+      return;
+    }
+
+    await this.replacement.offerReplace(ready, current);
+  }
+
+  private async buildRevision(
+    ready: OrderReady,
+    companyFile: CompanyFileDocument,
+  ): Promise<OrderEntriesResult> {
+    const facts = await this.orderFacts(ready, companyFile);
+    const settings = withSettingDefaults(companyFile.settings);
+    const result = buildOrderEntries(ready, settings, companyFile.homeCurrency, facts);
+
+    if (result.outcome === 'queued') {
+      for (const entry of result.entries) {
+        entry.origin = entry.origin && { ...entry.origin, revision: ready.order.updatedAt };
+      }
+    }
+
+    return result;
   }
 
   async queueRefund(ready: RefundReady, lastAttempt: boolean): Promise<'ack' | 'retry'> {
@@ -121,29 +271,14 @@ export class QueueIntake {
       return 'ack';
     }
 
-    const original = await this.queue.findOrderTransaction(
-      refund.accountId,
-      refund.channel,
-      refund.channelOrderId,
-    );
+    const settings = withSettingDefaults(companyFile.settings);
+    const original = await this.findRefundOriginal(ready);
 
-    if (!original || !original.customerName) {
-      if (!lastAttempt) {
-        // The order and its refund often arrive moments apart: wait for the order.
-        return 'retry';
-      }
-
-      await this.publish(origin, 'refund', refund.channelRefundId, 'no-original', {
-        status: 'failed',
-        message: `Refund ${refund.channelRefundId} credits order ${refund.orderNumber}, which has not been queued for QuickBooks Desktop`,
-        fix: 'Re-sync the order first; the refund posts after it',
-      });
-
-      return 'ack';
+    if (!original && !lastAttempt) {
+      // The order and its refund often arrive moments apart: wait for the order.
+      return 'retry';
     }
 
-    const payments = await this.queue.findByIds([`${original._id}|payment`]);
-    const paid = original.documentKind === 'sales_receipt' || payments.length > 0;
     const sequence = await this.queue.countRefundDocuments(
       refund.accountId,
       refund.channel,
@@ -157,18 +292,7 @@ export class QueueIntake {
       'ShopifyNoRestock',
     ];
     const items = await this.existingItems(refund.accountId, names);
-    const result = buildRefundEntries(
-      ready,
-      {
-        entryId: original._id,
-        customerName: original.customerName,
-        documentKind: original.documentKind ?? 'sales_receipt',
-        paid,
-      },
-      sequence,
-      companyFile.settings,
-      items,
-    );
+    const result = buildRefundEntries(ready, original, sequence, settings, items);
 
     if (result.outcome !== 'queued') {
       await this.publish(
@@ -186,6 +310,26 @@ export class QueueIntake {
       return 'ack';
     }
 
+    if (original) {
+      const saleId =
+        original.documentKind === 'sales_order' ? `${original.entryId}|invoice` : original.entryId;
+
+      result.entries.push(
+        ...(await this.cogs.forRefund(
+          ready,
+          result.creditMemo,
+          saleId,
+          settings,
+          companyFile.homeCurrency,
+        )),
+      );
+    } else {
+      await this.publish(origin, 'refund', refund.channelRefundId, 'standalone', {
+        status: 'received',
+        message: `Order ${refund.orderNumber} never reached QuickBooks Desktop, so refund ${refund.channelRefundId} posts on its own as a credit memo to ${settings.standaloneRefundCustomer} from the refund's own lines and amounts`,
+      });
+    }
+
     await this.insert(
       result.entries,
       result.transactionId,
@@ -195,6 +339,48 @@ export class QueueIntake {
     );
 
     return 'ack';
+  }
+
+  /**
+   * Finds the document a refund credits: the order's own queued document, else the summary that
+   * contains the order. Returns undefined when neither exists yet, including an order that waits
+   * for its summary to be queued.
+   */
+  private async findRefundOriginal(ready: RefundReady): Promise<RefundOriginal | undefined> {
+    const { refund } = ready;
+    const queued = await this.queue.findOrderTransaction(
+      refund.accountId,
+      refund.channel,
+      refund.channelOrderId,
+    );
+
+    if (queued?.customerName) {
+      const payments = await this.queue.findByIds([`${queued._id}|payment`]);
+
+      return {
+        entryId: queued._id,
+        customerName: queued.customerName,
+        documentKind: queued.documentKind ?? 'sales_receipt',
+        paid: queued.documentKind === 'sales_receipt' || payments.length > 0,
+      };
+    }
+
+    const summary = await this.summaries.findOriginal(
+      refund.accountId,
+      refund.channel,
+      refund.channelOrderId,
+    );
+
+    if (summary.state !== 'summarized') {
+      return undefined;
+    }
+
+    return {
+      entryId: summary.entryId,
+      customerName: summary.customerName,
+      documentKind: summary.documentKind,
+      paid: summary.documentKind === 'summary_sales_receipt',
+    };
   }
 
   private async insert(
@@ -345,4 +531,9 @@ export class QueueIntake {
       ...fields,
     });
   }
+}
+
+/** Returns a request body without the TxnIDs of its dependencies, which differ between revisions. */
+function withoutTxnIds(body: string): string {
+  return body.replace(/\{\{TxnID:[^}]+\}\}/g, '{{TxnID}}');
 }

@@ -178,19 +178,88 @@ export class QueueRepository {
     );
   }
 
-  /** The transaction an order posted as, for refunds that credit it. */
+  /**
+   * The transaction an order posted as, for refunds and deposits that use it. After a replace
+   * that is the newest revision, so the latest entry that was not skipped or cancelled counts.
+   */
   async findOrderTransaction(
     accountId: string,
     channel: string,
     channelOrderId: string,
   ): Promise<QueueEntryDocument | null> {
     const entry = await this.entries
-      .findOne({ accountId, kind: 'transaction', orderKey: `order|${channel}|${channelOrderId}` })
-      .sort({ seq: 1 })
+      .findOne({
+        accountId,
+        kind: 'transaction',
+        requestName: { $ne: 'TxnDel' },
+        orderKey: `order|${channel}|${channelOrderId}`,
+        state: { $nin: ['skipped', 'cancelled'] },
+      })
+      .sort({ seq: -1 })
       .lean<QueueIndexDocument>()
       .exec();
 
     return entry ? ((await this.withPayloads([entry]))[0] ?? null) : null;
+  }
+
+  /** Revisions of an order's transaction queued so far, the first included. */
+  async countOrderTransactions(
+    accountId: string,
+    channel: string,
+    channelOrderId: string,
+  ): Promise<number> {
+    return this.entries
+      .countDocuments({
+        accountId,
+        kind: 'transaction',
+        requestName: { $ne: 'TxnDel' },
+        orderKey: `order|${channel}|${channelOrderId}`,
+      })
+      .exec();
+  }
+
+  /** Entries in any state that wait on any of `ids`. */
+  async findByDependency(accountId: string, ids: string[]): Promise<QueueEntryDocument[]> {
+    if (ids.length === 0) {
+      return [];
+    }
+
+    return this.withPayloads(
+      await this.entries
+        .find({ accountId, dependsOn: { $in: ids } })
+        .lean<QueueIndexDocument[]>()
+        .exec(),
+    );
+  }
+
+  /**
+   * Marks a posted entry `unknown` and deletes its result, so the next session looks the document
+   * up in QuickBooks and posts it again when the user deleted it there.
+   */
+  async recheckPosted(id: string): Promise<boolean> {
+    const updated = await this.entries.updateOne(
+      { _id: id, state: 'posted' },
+      { $set: { state: 'unknown', updatedAt: new Date() } },
+    );
+
+    if (updated.modifiedCount === 0) {
+      return false;
+    }
+
+    await this.results.deleteOne({ _id: id });
+
+    return true;
+  }
+
+  /** Entries with `orderKey` (`order|…`, `refund|…`, `payout|…`), oldest first, with payloads. */
+  async findByOrderKey(accountId: string, orderKey: string): Promise<QueueEntryDocument[]> {
+    return this.withPayloads(
+      await this.entries
+        .find({ accountId, orderKey })
+        .sort({ seq: 1 })
+        .lean<QueueIndexDocument[]>()
+        .exec(),
+    );
   }
 
   /** Refund documents already queued for an order, to number the next one `<number>-<n>`. */
@@ -224,6 +293,51 @@ export class QueueRepository {
       .exec();
 
     return new Map(found.map((result) => [result._id, result]));
+  }
+
+  /**
+   * One page of the Queue tab: entries in `states` after queue position `afterSeq`, oldest first.
+   * `onlyIds` narrows to those ids and `exceptIds` leaves those out.
+   */
+  async findPage(
+    accountId: string,
+    filter: { states: QueueState[]; onlyIds?: string[]; exceptIds?: string[] },
+    afterSeq: number | undefined,
+    limit: number,
+  ): Promise<QueueEntryDocument[]> {
+    const query: Record<string, unknown> = { accountId, state: { $in: filter.states } };
+
+    if (filter.onlyIds) {
+      query._id = { $in: filter.onlyIds };
+    } else if (filter.exceptIds && filter.exceptIds.length > 0) {
+      query._id = { $nin: filter.exceptIds };
+    }
+
+    if (afterSeq !== undefined) {
+      query.seq = { $gt: afterSeq };
+    }
+
+    return this.withPayloads(
+      await this.entries
+        .find(query)
+        .sort({ seq: 1 })
+        .limit(limit)
+        .lean<QueueIndexDocument[]>()
+        .exec(),
+    );
+  }
+
+  /** Puts a failed entry back in the queue with its failure counts and status cleared. */
+  async requeue(id: string, fromStates: QueueState[]): Promise<boolean> {
+    const result = await this.entries.updateOne(
+      { _id: id, state: { $in: fromStates } },
+      {
+        $set: { state: 'queued', transientFailures: 0, updatedAt: new Date() },
+        $unset: { status: 1, fix: 1, ticket: 1 },
+      },
+    );
+
+    return result.modifiedCount > 0;
   }
 
   /** Entries by state for the Queue tab and for tests. */

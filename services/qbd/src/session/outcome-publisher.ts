@@ -18,6 +18,9 @@ const DOCUMENT_NAMES: Record<string, string> = {
   ItemInventoryAdd: 'inventory item',
   ItemNonInventoryAdd: 'non-inventory item',
   ItemServiceAdd: 'service item',
+  DepositAdd: 'deposit',
+  JournalEntryAdd: 'journal entry',
+  TxnDel: 'deletion of the posted document',
 };
 
 /** Publishes the sync activity log entries (stage `qbd`) for queue entries' outcomes. */
@@ -48,12 +51,21 @@ export class OutcomePublisher {
     const notes = [...origin.notes];
 
     if (
-      entry.kind === 'transaction' &&
+      (entry.kind === 'transaction' || entry.kind === 'deposit') &&
       documentTotal !== undefined &&
       documentTotal !== origin.channelTotal &&
       entry.requestName !== 'EstimateAdd'
     ) {
       notes.push(`QuickBooks' total ${result.total} differs from the channel total`);
+    }
+
+    if (entry.requestName === 'TxnDel') {
+      await this.publish(entry, `deleted:${entry.attempts}`, {
+        status: 'posted',
+        message: `Deleted the posted QuickBooks Desktop ${entry.documentKind ?? 'document'} so the order's revision replaces it`,
+      });
+
+      return;
     }
 
     await this.publish(entry, `posted:${entry.attempts}`, {
@@ -101,6 +113,25 @@ export class OutcomePublisher {
     });
   }
 
+  /**
+   * Publishes a Queue tab action on an entry: `received` for a retry (it is queued again) and
+   * `skipped` for a skip or cancel, with the user's action in the message.
+   */
+  async queueAction(
+    entry: QueueEntryDocument,
+    action: 'retry' | 'skip' | 'cancel',
+    message: string,
+  ): Promise<void> {
+    if (!entry.origin) {
+      return;
+    }
+
+    await this.publish(entry, `${action}:${Date.now()}`, {
+      status: action === 'retry' ? 'received' : 'skipped',
+      message,
+    });
+  }
+
   async skipped(entry: QueueEntryDocument, message: string): Promise<void> {
     await this.publish(entry, `skipped:${entry.updatedAt.getTime()}`, {
       status: 'skipped',
@@ -112,7 +143,7 @@ export class OutcomePublisher {
     entry: QueueEntryDocument,
     suffix: string,
     fields: {
-      status: 'posted' | 'failed' | 'skipped';
+      status: 'received' | 'posted' | 'failed' | 'skipped';
       message: string;
       fix?: string;
       documentId?: string;
@@ -136,8 +167,9 @@ export class OutcomePublisher {
       accountId: entry.accountId,
       connectionId: origin.connectionId,
       channel: origin.channel as Channel,
-      channelOrderId: origin.channelOrderId,
-      orderNumber: origin.orderNumber,
+      // A payout's entries have no order.
+      channelOrderId: origin.channelOrderId || undefined,
+      orderNumber: origin.orderNumber || undefined,
       entity: origin.entity,
       entityId: origin.entityId,
       stage: 'qbd',

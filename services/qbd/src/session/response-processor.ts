@@ -11,6 +11,8 @@ import { type XmlNode } from '../xml/safe-xml';
 import { OutcomePublisher } from './outcome-publisher';
 import { type InFlightRequest } from './session.schema';
 
+/** QuickBooks' status for a TxnID or ListID that names no record. */
+const STATUS_NOT_FOUND = 3120;
 /** Updates of EditSequence conflicts (3200) retried before the modify fails. */
 const MAX_EDIT_SEQUENCE_RETRIES = 3;
 
@@ -93,6 +95,13 @@ export class ResponseProcessor {
 
       if (response.statusCode === 0) {
         posted.push({ entry, result: resultOf(entry, response.records[0]?.fields ?? {}) });
+        continue;
+      }
+
+      if (entry.requestName === 'TxnDel' && response.statusCode === STATUS_NOT_FOUND) {
+        // The document is gone already: the user deleted it, or this request did before its
+        // response was lost. Either way the revision may post.
+        posted.push({ entry, result: { ...resultOf(entry, {}), qbId: 'deleted' } });
         continue;
       }
 

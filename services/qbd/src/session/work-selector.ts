@@ -85,9 +85,18 @@ export class WorkSelector {
     batchSize: number,
   ): Promise<SelectedWork> {
     const prefix = `${session.stats.messages + 1}.`;
-    const unknown = session.unknownPossible
+    const unknownFound = session.unknownPossible
       ? await this.queue.findInState(session.accountId, 'unknown', batchSize)
       : [];
+    // A TxnDel cannot be looked up, but sending it again is safe because QuickBooks returns 3120 for a
+    // transaction that is already gone, which counts as deleted.
+    const deletions = unknownFound.filter((entry) => entry.requestName === 'TxnDel');
+    const unknown = unknownFound.filter((entry) => entry.requestName !== 'TxnDel');
+
+    await this.queue.setState(
+      deletions.map((entry) => entry._id),
+      'queued',
+    );
 
     if (unknown.length > 0) {
       return this.lookups(unknown, prefix);
@@ -261,7 +270,18 @@ export class WorkSelector {
         continue;
       }
 
-      if (inMessage.has(id) && !entry.body.includes(`{{TxnID:${id}}}`)) {
+      const needsTxnId = entry.body.includes(`{{TxnID:${id}}}`);
+
+      if (dependency.state === 'skipped' && !needsTxnId) {
+        // A skipped customer or item may exist in QuickBooks already; the request names it.
+        continue;
+      }
+
+      if (dependency.state === 'skipped' || dependency.state === 'cancelled') {
+        return dependency;
+      }
+
+      if (inMessage.has(id) && !needsTxnId) {
         continue;
       }
 

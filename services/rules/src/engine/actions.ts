@@ -340,6 +340,7 @@ export function documentKindFor(type: TransactionType): DocumentKind | null {
     case 'sales_order':
     case 'sales_order_with_payment':
     case 'sales_order_invoice_payment':
+    case 'summary_sales_order':
       return 'sales_order';
     case 'do_not_sync':
       return null;

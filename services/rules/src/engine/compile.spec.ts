@@ -287,6 +287,18 @@ describe(CompiledRuleSet.name, () => {
       expect(result.documentKind).toBe('sales_order');
     });
 
+    it('maps Summary Sales Order to a summary sales order', () => {
+      const result = compile([
+        rule({
+          type: 'map_value',
+          action: { kind: 'transaction_type', value: 'Summary Sales Order' },
+        }),
+      ]).run(order);
+
+      expect(result.overrides?.transactionType).toBe('summary_sales_order');
+      expect(result.documentKind).toBe('sales_order');
+    });
+
     it('defaults the document kind to a sales receipt', () => {
       expect(compile([]).run(order).documentKind).toBe('sales_receipt');
     });

@@ -42,6 +42,7 @@ export function seedCompany(options: CompanySeedOptions = {}): QuickBooksCompany
   account('Inventory Asset', 'OtherCurrentAsset');
   account('Inventory Adjustment', 'CostOfGoodsSold');
   account('Merchant Fees', 'Expense');
+  account('Payout Clearing', 'OtherCurrentAsset');
   account('Sales Tax Payable', 'OtherCurrentLiability');
   company.addListRecord('SalesTaxCode', 'SalesTaxCodeRet', 'Tax', {
     fields: [['IsTaxable', 'true']],

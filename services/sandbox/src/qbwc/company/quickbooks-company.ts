@@ -58,6 +58,15 @@ export interface Transaction {
   /** Open amount of an invoice, or unused credit of a credit memo or payment. */
   open: number;
   isClosed: boolean;
+  /**
+   * Account a sales receipt, payment or credit card refund put its money in (or took it from). A
+   * deposit can only take money out of Undeposited Funds.
+   */
+  fundsAccount?: string;
+  /** TxnID of the deposit that took this transaction's money out of Undeposited Funds. */
+  depositedIn?: string;
+  /** Transactions a deposit took out of Undeposited Funds. */
+  depositedTxnIds?: string[];
   lines: Array<{
     itemName?: string;
     account?: string;
@@ -130,6 +139,9 @@ const TXN_TYPES = new Set([
   'InventoryAdjustment',
 ]);
 
+/** Account QuickBooks keeps received payments in until a deposit takes them to a bank. */
+const UNDEPOSITED_FUNDS = 'Undeposited Funds';
+
 /** The name space customers, vendors and employees share: QuickBooks' "names" list. */
 const NAME_KINDS: ReadonlySet<ListKind> = new Set(['Customer', 'Vendor', 'Employee']);
 
@@ -149,6 +161,8 @@ export class QuickBooksCompany {
   private listCounter = 0x80000000;
   private txnCounter = 0x100;
   private txnNumber = 0;
+  /** The transaction the last add recorded, so the add's wrapper can note its funds account. */
+  private lastRecorded?: Transaction;
   private readonly refCounters = new Map<string, number>();
   private readonly iterators = new Map<
     string,
@@ -394,7 +408,13 @@ export class QuickBooksCompany {
     }
 
     if (requestName.endsWith('Add') && TXN_TYPES.has(txnType)) {
-      return (request) => this.txnAdd(txnType, request);
+      return (request) => {
+        const result = this.txnAdd(txnType, request);
+
+        this.recordFundsAccount(txnType, requireChild(request, `${txnType}Add`));
+
+        return result;
+      };
     }
 
     return undefined;
@@ -1125,24 +1145,31 @@ export class QuickBooksCompany {
     return { body: this.renderTxn(txn) };
   }
 
+  /**
+   * Applies a DepositAdd as QuickBooks does. A PaymentTxnID line takes a sales receipt, payment or
+   * credit card refund (negative) out of Undeposited Funds, and only once. Other lines post an
+   * amount to an account, and the deposit total may not be negative.
+   */
   private depositAdd(add: XmlElement, txnDate: string): ApplyResult {
     this.resolveRefs(add, 'Deposit', ['DepositToAccountRef']);
     let total = 0;
+    const deposited: Transaction[] = [];
 
     for (const line of childrenNamed(add, 'DepositLineAdd')) {
       const paymentTxnId = childText(line, 'PaymentTxnID');
 
       if (paymentTxnId) {
-        const payment = this.transactions.get(paymentTxnId);
+        const payment = this.undepositedPayment(paymentTxnId);
 
-        if (!payment) {
+        if (deposited.includes(payment)) {
           throw new RequestError(
             3120,
-            `Object "${paymentTxnId}" specified in the request cannot be found.`,
+            `Object "${paymentTxnId}" specified in the request cannot be found. QuickBooks error message: The payment is listed twice in the deposit.`,
           );
         }
 
-        total += payment.total;
+        deposited.push(payment);
+        total += payment.type === 'ARRefundCreditCard' ? -payment.total : payment.total;
         continue;
       }
 
@@ -1155,6 +1182,13 @@ export class QuickBooksCompany {
       total += toCents(childText(line, 'Amount') ?? '0');
     }
 
+    if (total < 0) {
+      throw new RequestError(
+        3180,
+        `There was an error when saving a Deposit transaction. QuickBooks error message: The deposit total ${fromCents(total)} cannot be negative.`,
+      );
+    }
+
     const txn = this.recordTxn('Deposit', {
       txnDate,
       memo: childText(add, 'Memo'),
@@ -1165,7 +1199,61 @@ export class QuickBooksCompany {
       lines: [],
     });
 
+    txn.depositedTxnIds = deposited.map((payment) => payment.txnId);
+    for (const payment of deposited) {
+      payment.depositedIn = txn.txnId;
+    }
+
     return { body: this.renderTxn(txn) };
+  }
+
+  /** Returns the transaction a deposit line names, if its money is still in Undeposited Funds. */
+  private undepositedPayment(txnId: string): Transaction {
+    const payment = this.transactions.get(txnId);
+    const depositable = new Set(['SalesReceipt', 'ReceivePayment', 'ARRefundCreditCard']);
+
+    if (!payment || !depositable.has(payment.type)) {
+      throw new RequestError(3120, `Object "${txnId}" specified in the request cannot be found.`);
+    }
+
+    if (payment.fundsAccount?.toLowerCase() !== UNDEPOSITED_FUNDS.toLowerCase()) {
+      throw new RequestError(
+        3120,
+        `Object "${txnId}" specified in the request cannot be found. QuickBooks error message: The ${labelOf(payment.type)} was deposited to ${payment.fundsAccount ?? 'another account'}, not to ${UNDEPOSITED_FUNDS}.`,
+      );
+    }
+
+    if (payment.depositedIn) {
+      throw new RequestError(
+        3120,
+        `Object "${txnId}" specified in the request cannot be found. QuickBooks error message: The ${labelOf(payment.type)} has already been deposited (deposit ${payment.depositedIn}).`,
+      );
+    }
+
+    return payment;
+  }
+
+  /**
+   * Records the account a sales receipt, payment or card refund that was just added put its
+   * money in. QuickBooks defaults it to Undeposited Funds when the request names none.
+   */
+  private recordFundsAccount(txnType: string, add: XmlElement): void {
+    const refName: Record<string, string> = {
+      SalesReceipt: 'DepositToAccountRef',
+      ReceivePayment: 'DepositToAccountRef',
+      ARRefundCreditCard: 'RefundFromAccountRef',
+    };
+    const name = refName[txnType];
+
+    if (!name || !this.lastRecorded) {
+      return;
+    }
+
+    const ref = refOf(add, name);
+
+    this.lastRecorded.fundsAccount = ref
+      ? (this.findList('Account', ref)?.fullName ?? ref.fullName)
+      : UNDEPOSITED_FUNDS;
   }
 
   private journalEntryAdd(
@@ -1175,18 +1263,48 @@ export class QuickBooksCompany {
   ): ApplyResult {
     let debits = 0;
     let credits = 0;
-
-    for (const line of add.children.filter(
+    const lines: Transaction['lines'] = [];
+    const journalLines = add.children.filter(
       (node) => node.name === 'JournalDebitLine' || node.name === 'JournalCreditLine',
-    )) {
-      this.resolveRefs(line, 'Journal Entry line', ['AccountRef', 'EntityRef', 'ClassRef']);
+    );
+
+    if (journalLines.length === 0) {
+      throw new RequestError(
+        3180,
+        'There was an error when saving a Journal Entry transaction. QuickBooks error message: The transaction is empty.',
+      );
+    }
+
+    for (const line of journalLines) {
+      const refs = new Map(
+        this.resolveRefs(line, 'Journal Entry line', ['AccountRef', 'EntityRef', 'ClassRef']),
+      );
       const amount = toCents(childText(line, 'Amount') ?? '0');
+      const accountName = refs.get('AccountRef');
+      const account = accountName ? this.findList('Account', { fullName: accountName }) : undefined;
+
+      // QuickBooks needs the customer of every line that posts to Accounts Receivable.
+      if (
+        account &&
+        fieldOf(account, 'AccountType') === 'AccountsReceivable' &&
+        !(refs.get('EntityRef') && this.findList('Customer', { fullName: refs.get('EntityRef') }))
+      ) {
+        throw new RequestError(
+          3180,
+          `There was an error when saving a Journal Entry transaction. QuickBooks error message: A line that uses the Accounts Receivable account "${accountName}" needs a customer.`,
+        );
+      }
 
       if (line.name === 'JournalDebitLine') {
         debits += amount;
       } else {
         credits += amount;
       }
+
+      lines.push({
+        account: accountName,
+        amount: line.name === 'JournalDebitLine' ? amount : -amount,
+      });
     }
 
     if (debits !== credits) {
@@ -1204,7 +1322,7 @@ export class QuickBooksCompany {
       tax: 0,
       total: debits,
       open: 0,
-      lines: [],
+      lines,
     });
 
     return { body: this.renderTxn(txn) };
@@ -1249,6 +1367,11 @@ export class QuickBooksCompany {
     return { body: this.renderTxn(txn) };
   }
 
+  /**
+   * Deletes a transaction as QuickBooks does: not one dated in the closed period, and not a
+   * payment a deposit took out of Undeposited Funds. Deleting a deposit returns its payments to
+   * Undeposited Funds.
+   */
   private txnDel(request: XmlElement): ApplyResult {
     const type = childText(request, 'TxnDelType') ?? '';
     const txnId = childText(request, 'TxnID') ?? '';
@@ -1256,6 +1379,28 @@ export class QuickBooksCompany {
 
     if (!txn || txn.type !== type) {
       throw new RequestError(3120, `Object "${txnId}" specified in the request cannot be found.`);
+    }
+
+    if (this.closingDate && txn.txnDate <= this.closingDate) {
+      throw new RequestError(
+        3180,
+        `There was an error when deleting a ${labelOf(type)} transaction. QuickBooks error message: The transaction date ${txn.txnDate} is on or before the closing date ${this.closingDate}.`,
+      );
+    }
+
+    if (txn.depositedIn && this.transactions.has(txn.depositedIn)) {
+      throw new RequestError(
+        3170,
+        `There was an error when deleting a ${labelOf(type)} transaction. QuickBooks error message: This transaction has been deposited (deposit ${txn.depositedIn}); delete the deposit first.`,
+      );
+    }
+
+    for (const depositedId of txn.depositedTxnIds ?? []) {
+      const deposited = this.transactions.get(depositedId);
+
+      if (deposited) {
+        deposited.depositedIn = undefined;
+      }
     }
 
     this.transactions.delete(txnId);
@@ -1310,6 +1455,7 @@ export class QuickBooksCompany {
     };
 
     this.transactions.set(txn.txnId, txn);
+    this.lastRecorded = txn;
 
     return txn;
   }
