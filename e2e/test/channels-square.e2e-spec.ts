@@ -66,7 +66,8 @@ describe('Square adapter against the stand-in', () => {
       ['USD', 4607],
       ['JPY', 4607],
     ]);
-    expect(orders[0].lines.map((line) => line.sku)).toEqual(['MUG-BLUE', 'TOWEL-1', '']);
+    expect(orders[0].lines.map((line) => line.sku)).toEqual(['MUG-BLUE', 'TOWEL-1']);
+    expect(orders[0].tips).toEqual([{ title: 'Tip', amount: 200 }]);
   });
 
   it('reads refunds and payouts with their entries', async () => {
@@ -189,7 +190,7 @@ describe('Square adapter against the stand-in', () => {
 
     expect(events).toEqual([expect.objectContaining({ kind: 'order', revision: `${ORDER_ID}@4` })]);
     expect(events[0].kind === 'order' ? events[0].order.lines.map((line) => line.sku) : []).toEqual(
-      ['MUG-BLUE', 'TOWEL-1', ''],
+      ['MUG-BLUE', 'TOWEL-1'],
     );
   });
 

@@ -4,6 +4,7 @@ import {
   REFUND_SCHEMA_VERSION,
   type Discount,
   type Order,
+  type OrderFee,
   type OrderLine,
   type Payment,
   type Payout,
@@ -86,6 +87,8 @@ const PAYMENT_STATUSES: Record<string, Payment['status']> = {
  * canonical order. `lineItemCost` is the price of the whole quantity. Taxes that eBay collects
  * and remits itself (`ebayCollectAndRemitTaxes`) are not part of `pricingSummary.total` and not
  * the seller's, so they are kept as custom fields; only `taxes` (seller-collected) are order tax.
+ * `totalMarketplaceFee` becomes the order's `fees`, outside the total because the buyer does not
+ * pay it. `pricingSummary.fee` is a charge to the buyer and stays a line.
  * Throws `ChannelPayloadError` naming the eBay field that is missing or invalid.
  */
 export function normaliseEbayOrder(payload: unknown, context: ChannelNormaliseContext): Order {
@@ -258,9 +261,34 @@ export function normaliseEbayOrder(payload: unknown, context: ChannelNormaliseCo
           },
         )
       : undefined,
+    fees: mapMarketplaceFees(order, money),
   });
 
   return validateOrder(normalised, 'eBay');
+}
+
+/**
+ * Maps `totalMarketplaceFee` to one fee, or returns undefined (unknown) when the order lacks it.
+ * The Fulfillment API reports one sum per order. The split by fee type is in the Finances API,
+ * which the payout normaliser reads.
+ */
+function mapMarketplaceFees(order: EbayOrder, money: EbayAmountReader): OrderFee[] | undefined {
+  if (!order.totalMarketplaceFee) {
+    return undefined;
+  }
+
+  const amount = money.read(order.totalMarketplaceFee, 'totalMarketplaceFee');
+
+  if (amount < 0) {
+    throw new ChannelPayloadError(
+      `totalMarketplaceFee.value: ${order.totalMarketplaceFee.value} must not be negative; ` +
+        'eBay reports the fees it deducts as a positive amount',
+      'totalMarketplaceFee.value',
+      order.orderId,
+    );
+  }
+
+  return amount > 0 ? [{ title: 'eBay marketplace fees', gateway: 'ebay', amount }] : [];
 }
 
 /**

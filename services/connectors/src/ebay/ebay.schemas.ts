@@ -139,6 +139,8 @@ export const ebayOrderSchema = z.object({
   lineItems: z.array(ebayLineItemSchema).min(1, { error: 'an order needs at least one line item' }),
   salesRecordReference: text,
   ebayCollectAndRemitTax: z.boolean().nullish(),
+  /** The sum of the marketplace fees eBay charged the seller for this order. */
+  totalMarketplaceFee: amount,
 });
 
 export const ebayPayoutSchema = z.object({

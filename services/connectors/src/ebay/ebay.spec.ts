@@ -43,6 +43,44 @@ describe('normaliseEbayOrder', () => {
     expect(order.totals.total).toBe(Math.round(Number(raw.pricingSummary.total.value) * 100));
   });
 
+  it.each([
+    ['US order', usOrder],
+    ['EUR order', euOrder],
+  ])('maps totalMarketplaceFee of the %s to fees', (_name, raw) => {
+    const order = normaliseEbayOrder(raw, context);
+
+    expect(order.fees).toEqual([{ title: 'eBay marketplace fees', gateway: 'ebay', amount: 652 }]);
+    expect(checkOrderTotals(order)).toEqual([]);
+  });
+
+  it('keeps marketplace fees out of the total', () => {
+    const copy = structuredClone(usOrder);
+
+    copy.totalMarketplaceFee.value = '20.00';
+
+    expect(normaliseEbayOrder(copy, context).totals).toEqual(
+      normaliseEbayOrder(usOrder, context).totals,
+    );
+  });
+
+  it('leaves fees absent without totalMarketplaceFee', () => {
+    const copy = structuredClone(usOrder);
+
+    delete copy.totalMarketplaceFee;
+
+    expect(normaliseEbayOrder(copy, context).fees).toBeUndefined();
+  });
+
+  it('rejects a negative totalMarketplaceFee', () => {
+    const copy = structuredClone(usOrder);
+
+    copy.totalMarketplaceFee.value = '-6.52';
+
+    expect(payloadError(() => normaliseEbayOrder(copy, context)).field).toBe(
+      'totalMarketplaceFee.value',
+    );
+  });
+
   it('maps promotions, shipping discount and remitted tax', () => {
     const order = normaliseEbayOrder(usOrder, context);
 

@@ -16,6 +16,7 @@ import {
   type ShopifyOrder,
   type ShopifyTaxLine,
 } from './shopify-order.schema';
+import { isTipLineItem, subtractTipLines } from './shopify-tips.mapper';
 
 /** Input of every mapping step: the validated payload and the amount reader for its currency. */
 export interface ShopifyMappingContext {
@@ -63,11 +64,19 @@ export function mapAddress(address: ShopifyAddress): Address | undefined {
   return Object.keys(mapped).length > 0 ? mapped : undefined;
 }
 
+/**
+ * Maps the product line items. Tip line items are left out because `mapTips` maps them to the
+ * order's tips. NOTE: an order whose only line item is a tip therefore has no lines, and the order
+ * contract rejects it.
+ */
 export function mapLines(context: ShopifyMappingContext): OrderLine[] {
-  return context.payload.line_items.map((item, index) => {
-    const path = `line_items[${index}]`;
+  return context.payload.line_items.flatMap((item, index) => {
+    if (isTipLineItem(item)) {
+      return [];
+    }
 
-    return {
+    const path = `line_items[${index}]`;
+    const line: OrderLine = {
       lineId: String(item.id),
       sku: item.sku?.trim() ?? '',
       name: firstText(item.title, item.name) ?? `Line item ${String(item.id)}`,
@@ -85,6 +94,8 @@ export function mapLines(context: ShopifyMappingContext): OrderLine[] {
       giftCard: item.gift_card,
       customFields: mapNameValuePairs(item.properties),
     };
+
+    return [line];
   });
 }
 
@@ -154,18 +165,21 @@ export function mapTotals(
   shippingLines: readonly ShippingLine[],
 ): OrderTotals {
   const { payload, money } = context;
-  // NOTE: tips, duties and additional fees are not mapped because the order contract has no field
-  // for them. When total_price includes them, the posting plan's balance check rejects the order.
+  // NOTE: duties and additional fees are not mapped because the order contract has no field for
+  // them. When total_price includes them, the posting plan's balance check rejects the order.
+  // Tips are in total_price too, and the balance check adds the order's tips.
   const shipping =
     money.readSet(payload.total_shipping_price_set, 'total_shipping_price_set') ??
     shippingLines.reduce((sum, line) => sum + line.price, 0);
 
+  const lineItemsTotal = money.read(
+    payload.total_line_items_price,
+    payload.total_line_items_price_set,
+    'total_line_items_price',
+  );
+
   return {
-    subtotal: money.read(
-      payload.total_line_items_price,
-      payload.total_line_items_price_set,
-      'total_line_items_price',
-    ),
+    subtotal: subtractTipLines(context, lineItemsTotal),
     discounts: money.read(payload.total_discounts, payload.total_discounts_set, 'total_discounts'),
     shipping,
     tax: money.read(payload.total_tax, payload.total_tax_set, 'total_tax'),

@@ -21,6 +21,7 @@ import {
 } from './shopify-order.mappers';
 import { shopifyOrderSchema, type ShopifyOrder } from './shopify-order.schema';
 import { mapPayments } from './shopify-payments.mapper';
+import { mapTips } from './shopify-tips.mapper';
 import { ShopifyPayloadError } from './shopify.errors';
 
 export interface ShopifyNormaliseContext {
@@ -137,7 +138,12 @@ function mapOrder(mapping: ShopifyMappingContext, context: ShopifyNormaliseConte
     source: mapSource(channelOrderId, context),
   };
 
+  // NOTE: `fees` stays absent (unknown). The REST Transaction resource of API 2026-07 documents no
+  // fee field, and its `receipt` is whatever the gateway stores. Shopify Payments fees are
+  // documented on GraphQL `OrderTransaction.fees` and on the payout's balance transactions, which
+  // the payout normaliser reads.
   assignOptional(order, {
+    tips: mapTips(mapping),
     processedAt: payload.processed_at ?? undefined,
     cancelledAt: payload.cancelled_at ?? undefined,
     financialStatus: payload.financial_status?.trim() || undefined,

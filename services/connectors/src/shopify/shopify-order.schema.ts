@@ -190,6 +190,8 @@ export const shopifyOrderSchema = z.object({
   total_price: moneyString,
   total_price_set: shopifyMoneySetSchema,
   total_outstanding: moneyString.nullish(),
+  /** The sum of the order's tips, in the shop currency; Shopify sends no `_set` twin. */
+  total_tip_received: moneyString.nullish(),
   tags: nullableText,
   note: nullableText,
   note_attributes: z.array(nameValuePair).nullish(),

@@ -3,10 +3,12 @@ import {
   type Address,
   type Discount,
   type Order,
+  type OrderFee,
   type OrderLine,
   type Payment,
   type ShippingLine,
   type TaxLine,
+  type Tip,
 } from '@qbsync/contracts';
 
 import {
@@ -40,9 +42,9 @@ interface SquareMapping {
 
 /**
  * Converts a Square Orders API order (`RetrieveOrder`, `SearchOrders`) into the canonical order.
- * Square amounts are already minor units. Tips become a "Tip" line, service charges named like
- * shipping become shipping lines and the rest item-less lines, and tenders become payments
- * (Square gift card tenders as gift card payments).
+ * Square amounts are already minor units. The order's tip becomes `tips`, service charges named like
+ * shipping become shipping lines and the rest item-less lines, tenders become payments (Square gift
+ * card tenders as gift card payments) and the tenders' processing fees become `fees`.
  * Throws `ChannelPayloadError` naming the Square field that is missing or invalid.
  */
 export function normaliseSquareOrder(
@@ -79,12 +81,6 @@ export function normaliseSquareOrder(
     } else {
       lines.push(chargeLine(`service-charge-${charge.uid}`, title, price, taxes));
     }
-  }
-
-  const tip = money.readNonNegative(order.total_tip_money, 'total_tip_money');
-
-  if (tip > 0) {
-    lines.push(chargeLine('tip', 'Tip', tip, []));
   }
 
   const lineDiscounts = lines.flatMap((line) => line.discounts.map((discount) => discount.amount));
@@ -134,6 +130,8 @@ export function normaliseSquareOrder(
   };
 
   assignDefined(normalised, {
+    tips: mapTips(mapping),
+    fees: mapProcessingFees(mapping),
     processedAt: order.closed_at ? new Date(order.closed_at).toISOString() : undefined,
     cancelledAt: order.state === 'CANCELED' ? normalised.updatedAt : undefined,
     shippingAddress: mapShippingAddress(order),
@@ -248,6 +246,41 @@ function mapTenders(mapping: SquareMapping): Payment[] {
       },
     ),
   );
+}
+
+/** Maps `total_tip_money`, which Square includes in `total_money`, to one tip. */
+function mapTips(mapping: SquareMapping): Tip[] | undefined {
+  const amount = mapping.money.readNonNegative(mapping.order.total_tip_money, 'total_tip_money');
+
+  return amount > 0 ? [{ title: 'Tip', amount }] : undefined;
+}
+
+/**
+ * Maps each tender's `processing_fee_money`, the fee Square kept from that tender. Square's `Tender`
+ * reference says the field is usually filled about ten seconds after the transaction, so the
+ * result is undefined (unknown) unless some tender carries the field.
+ * NOTE: Square's developer forum reports tenders with a `payment_id` that omit the field. Their fee
+ * is then only in the Payments API's `processing_fee`, which the order path does not read.
+ */
+function mapProcessingFees(mapping: SquareMapping): OrderFee[] | undefined {
+  const tenders = mapping.order.tenders
+    .map((tender, index) => ({ tender, index }))
+    .filter(({ tender }) => tender.processing_fee_money);
+
+  if (tenders.length === 0) {
+    return undefined;
+  }
+
+  return tenders.flatMap(({ tender, index }) => {
+    const amount = mapping.money.readNonNegative(
+      tender.processing_fee_money,
+      `tenders[${index}].processing_fee_money`,
+    );
+
+    return amount > 0
+      ? [{ title: `Square processing fee (${tender.type} tender)`, gateway: 'square', amount }]
+      : [];
+  });
 }
 
 function mapCustomer(order: SquareOrder): Order['customer'] {

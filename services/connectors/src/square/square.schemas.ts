@@ -126,6 +126,8 @@ export const squareOrderSchema = z.object({
         type: z.string(),
         amount_money: squareMoneySchema,
         tip_money: money,
+        /** Square's processing fee on the tender; absent until Square computes it. */
+        processing_fee_money: money,
         payment_id: text,
         created_at: timestamp.nullish(),
         card_details: z.object({ status: text }).nullish(),

@@ -44,13 +44,12 @@ function payloadError(action: () => unknown): ChannelPayloadError {
 }
 
 describe('normaliseSquareOrder', () => {
-  it('maps lines, delivery, tip and tenders', () => {
+  it('maps lines, delivery and tenders', () => {
     const normalised = normaliseSquareOrder(order, context, { skuByVariationId: skus });
 
     expect(normalised.lines.map((line) => [line.sku, line.quantity, line.unitPrice])).toEqual([
       ['MUG-BLUE', 2, 1500],
       ['TOWEL-1', 1, 1000],
-      ['', 1, 200],
     ]);
     expect(normalised.lines[0].discounts).toEqual([{ title: 'Spring sale', amount: 300 }]);
     expect(normalised.lines[0].taxes).toEqual([
@@ -64,6 +63,60 @@ describe('normaliseSquareOrder', () => {
       ['sale', 3607],
     ]);
     expect(normalised.orderNumber).toBe('web-1042');
+  });
+
+  it('maps total_tip_money to tips, outside the lines', () => {
+    const normalised = normaliseSquareOrder(order, context);
+
+    expect(normalised.tips).toEqual([{ title: 'Tip', amount: 200 }]);
+    expect(normalised.lines.map((line) => line.name)).not.toContain('Tip');
+    expect(normalised.totals.subtotal).toBe(4000);
+  });
+
+  it('maps tender processing fees to fees', () => {
+    const normalised = normaliseSquareOrder(order, context);
+
+    expect(normalised.fees).toEqual([
+      { title: 'Square processing fee (CARD tender)', gateway: 'square', amount: 134 },
+    ]);
+  });
+
+  it('balances the tipped sample to total_money', () => {
+    const normalised = normaliseSquareOrder(order, context);
+
+    expect(checkOrderTotals(normalised)).toEqual([]);
+    expect(normalised.totals.total).toBe(order.total_money.amount);
+  });
+
+  it('keeps processing fees out of the total', () => {
+    const withFee = normaliseSquareOrder(order, context);
+    const copy = structuredClone(order);
+
+    copy.tenders[1].processing_fee_money.amount = 999;
+
+    expect(normaliseSquareOrder(copy, context).totals).toEqual(withFee.totals);
+  });
+
+  it('leaves fees absent before Square computes them', () => {
+    const copy = structuredClone(order);
+
+    for (const tender of copy.tenders) {
+      delete tender.processing_fee_money;
+    }
+
+    expect(normaliseSquareOrder(copy, context).fees).toBeUndefined();
+  });
+
+  it('leaves tips absent without a tip', () => {
+    const copy = structuredClone(order);
+
+    copy.total_tip_money.amount = 0;
+    copy.total_money.amount -= 200;
+
+    const normalised = normaliseSquareOrder(copy, context);
+
+    expect(normalised.tips).toBeUndefined();
+    expect(checkOrderTotals(normalised)).toEqual([]);
   });
 
   it.each(searchedOrders.map((item) => [item.id, item]))(
@@ -99,6 +152,11 @@ describe('normaliseSquareOrder', () => {
     ['negative quantity', (o: Json) => (o.line_items[0].quantity = '-1'), 'line_items.0.quantity'],
     ['fractional amount', (o: Json) => (o.total_money.amount = 46.07), 'total_money.amount'],
     ['no line items', (o: Json) => (o.line_items = []), 'line_items'],
+    [
+      'negative processing fee',
+      (o: Json) => (o.tenders[1].processing_fee_money.amount = -5),
+      'tenders[1].processing_fee_money.amount',
+    ],
   ])('rejects %s naming the field', (_case, change, field) => {
     const copy = structuredClone(order);
 

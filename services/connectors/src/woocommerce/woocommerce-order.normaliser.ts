@@ -9,6 +9,7 @@ import {
   type Payment,
   type ShippingLine,
   type TaxLine,
+  type Tip,
 } from '@qbsync/contracts';
 
 import { ChannelPayloadError } from '../channel/channel-adapter';
@@ -26,10 +27,17 @@ import {
 } from '../channel-support';
 import {
   wooOrderSchema,
+  type WooFeeLine,
   type WooLineItem,
   type WooMetaData,
   type WooOrder,
 } from './woocommerce.schemas';
+
+/**
+ * Fee line names that mark a buyer's tip. WooCommerce has no tip field, so tipping extensions add a
+ * fee line. Only an exact name counts, because every other fee line is a charge to the buyer.
+ */
+const TIP_FEE_NAME = /^(tips?|gratuity|gratuities)$/i;
 
 /** Statuses under which WooCommerce has recorded the buyer's payment. */
 const PAID_STATUSES = new Set(['processing', 'completed', 'refunded']);
@@ -45,7 +53,10 @@ interface WooMapping {
 /**
  * Converts a WooCommerce REST v3 order (a webhook body or `GET /orders/{id}`) into the canonical
  * order. Line items, shipping lines and positive fee lines become lines. Negative fee lines
- * (the usual way extensions record gift cards and manual discounts) become order discounts.
+ * (the usual way extensions record gift cards and manual discounts) become order discounts, and
+ * untaxed fee lines named as a tip become `tips`. The order gets no merchant `fees`:
+ * WooCommerce's `fee_lines` are charges to the buyer, and the payment gateway's fee is not part of
+ * the order.
  *
  * WooCommerce reports line amounts before tax even when `prices_include_tax` is true, so the
  * canonical order always has `taxesIncluded: false` and keeps the store setting as a custom field.
@@ -119,6 +130,7 @@ export function normaliseWooOrder(payload: unknown, context: ChannelNormaliseCon
   };
 
   assignDefined(normalised, {
+    tips: mapTipFees(mapping),
     processedAt: order.date_paid_gmt ? gmtToIso(order.date_paid_gmt) : undefined,
     cancelledAt: order.status === 'cancelled' ? normalised.updatedAt : undefined,
     billingAddress: mapAddress(order.billing),
@@ -174,13 +186,13 @@ function mapLine(mapping: WooMapping, item: WooLineItem, index: number): OrderLi
   };
 }
 
-/** Positive fee lines (a handling or gift-wrap fee) are charged like items. */
+/** Positive fee lines (a handling or gift-wrap fee) other than tips are charged like items. */
 function mapFeeLines(mapping: WooMapping): OrderLine[] {
   return mapping.order.fee_lines.flatMap((fee, index) => {
     const path = `fee_lines[${index}]`;
     const total = readDecimal(fee.total, mapping.currency, `${path}.total`, mapping.orderId);
 
-    if (total < 0) {
+    if (total < 0 || isTipFee(mapping, fee, index)) {
       return [];
     }
 
@@ -200,6 +212,45 @@ function mapFeeLines(mapping: WooMapping): OrderLine[] {
       },
     ];
   });
+}
+
+/**
+ * Maps the tip fee lines, or returns undefined when there is none. A tip is part of `total` and
+ * untaxed, so the fee line keeps its place in the total without a product line.
+ */
+function mapTipFees(mapping: WooMapping): Tip[] | undefined {
+  const tips = mapping.order.fee_lines.flatMap((fee, index) =>
+    isTipFee(mapping, fee, index)
+      ? [
+          {
+            title: firstText(fee.name) ?? 'Tip',
+            amount: readDecimal(
+              fee.total,
+              mapping.currency,
+              `fee_lines[${index}].total`,
+              mapping.orderId,
+            ),
+          },
+        ]
+      : [],
+  );
+
+  return tips.length > 0 ? tips : undefined;
+}
+
+/**
+ * Returns true for a positive, untaxed fee line named "Tip", "Tips", "Gratuity" or "Gratuities". A
+ * taxed fee line stays a line even under that name, because a tip in the order contract is never
+ * taxed and moving it would drop its tax from the lines.
+ */
+function isTipFee(mapping: WooMapping, fee: WooFeeLine, index: number): boolean {
+  const path = `fee_lines[${index}]`;
+
+  return (
+    TIP_FEE_NAME.test(fee.name?.trim() ?? '') &&
+    readDecimal(fee.total, mapping.currency, `${path}.total`, mapping.orderId) > 0 &&
+    nonNegative(mapping, fee.total_tax, `${path}.total_tax`) === 0
+  );
 }
 
 /**

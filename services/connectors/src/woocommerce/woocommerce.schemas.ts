@@ -195,6 +195,7 @@ export const wooProductSchema = z.object({
 
 export type WooOrder = z.infer<typeof wooOrderSchema>;
 export type WooLineItem = z.infer<typeof wooLineItemSchema>;
+export type WooFeeLine = z.infer<typeof wooFeeLineSchema>;
 export type WooRefund = z.infer<typeof wooRefundSchema>;
 export type WooProduct = z.infer<typeof wooProductSchema>;
 export type WooMetaData = z.infer<typeof wooMetaDataSchema>;

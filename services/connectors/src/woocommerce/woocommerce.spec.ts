@@ -24,6 +24,7 @@ const context = {
 const createdOrder = readJsonFixture('woocommerce/order-create.json') as Record<string, unknown>;
 const listedOrders = readJsonFixture('woocommerce/orders-list.json') as Record<string, unknown>[];
 const refunds = readJsonFixture('woocommerce/refunds-list.json') as Record<string, unknown>[];
+const tippedOrder = readJsonFixture('woocommerce/hand-written.order-with-tip.json') as Json;
 
 type Json = FixtureJson;
 
@@ -126,6 +127,65 @@ describe('normaliseWooOrder', () => {
 
     expect(order.lines.map((line) => line.name)).toContain('Gift wrap');
     expect(order.orderDiscounts).toEqual([{ title: 'Gift card', amount: 400 }]);
+    expect(checkOrderTotals(order)).toEqual([]);
+  });
+
+  it('maps a Tip fee line to tips', () => {
+    const order = normaliseWooOrder(tippedOrder, context);
+
+    expect(order.tips).toEqual([{ title: 'Tip', amount: 500 }]);
+    expect(order.lines.map((line) => line.name)).not.toContain('Tip');
+    expect(order.lines.map((line) => line.name)).toContain('Gift wrap');
+    expect(order.fees).toBeUndefined();
+  });
+
+  it('balances the tipped order to its total', () => {
+    const order = normaliseWooOrder(tippedOrder, context);
+
+    expect(checkOrderTotals(order)).toEqual([]);
+    expect(order.totals.total).toBe(3635);
+    expect(order.totals.subtotal).toBe(2000);
+  });
+
+  it.each(['Tips', 'gratuity', ' Gratuities '])('maps a fee line named %j to tips', (name) => {
+    const copy = structuredClone(tippedOrder);
+
+    copy.fee_lines[0].name = name;
+
+    expect(normaliseWooOrder(copy, context).tips).toEqual([{ title: name.trim(), amount: 500 }]);
+  });
+
+  it.each(['Tip jar donation', 'Tipping point fee', 'Service charge'])(
+    'keeps a fee line named %j as a line',
+    (name) => {
+      const copy = structuredClone(tippedOrder);
+
+      copy.fee_lines[0].name = name;
+
+      const order = normaliseWooOrder(copy, context);
+
+      expect(order.tips).toBeUndefined();
+      expect(order.lines.map((line) => line.name)).toContain(name);
+      expect(checkOrderTotals(order)).toEqual([]);
+    },
+  );
+
+  it('keeps a taxed Tip fee line as a line', () => {
+    const copy = structuredClone(tippedOrder);
+
+    copy.fee_lines[0].total_tax = '0.40';
+    copy.fee_lines[0].taxes = [{ id: 75, total: '0.4', subtotal: '' }];
+    copy.total_tax = '1.75';
+    copy.cart_tax = '1.75';
+    copy.tax_lines[0].tax_total = '1.75';
+    copy.total = '36.75';
+
+    const order = normaliseWooOrder(copy, context);
+
+    expect(order.tips).toBeUndefined();
+    expect(order.lines.find((line) => line.name === 'Tip')?.taxes).toEqual([
+      expect.objectContaining({ amount: 40 }),
+    ]);
     expect(checkOrderTotals(order)).toEqual([]);
   });
 

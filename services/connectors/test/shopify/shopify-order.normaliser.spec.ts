@@ -534,6 +534,94 @@ describe('normaliseShopifyOrder', () => {
     });
   });
 
+  describe('tips', () => {
+    const tipFixture = JSON.parse(
+      fs.readFileSync(path.join(FIXTURE_DIR, 'hand-written.orders-with-tips.json'), 'utf8'),
+    ) as { response: { orders: Payload[] } };
+    const [tipFieldPayload, tipLinePayload] = tipFixture.response.orders;
+
+    it.each([
+      ['total_tip_received', tipFieldPayload],
+      ['a tip line item', tipLinePayload],
+    ])('maps %s to one tip', (_name, payload) => {
+      const order = normaliseShopifyOrder(structuredClone(payload), context);
+
+      expect(order.tips).toEqual([{ title: 'Tip', amount: 500 }]);
+    });
+
+    it.each([
+      ['total_tip_received', tipFieldPayload],
+      ['a tip line item', tipLinePayload],
+    ])('balances the order with %s to total_price', (_name, payload) => {
+      const order = normaliseShopifyOrder(structuredClone(payload), context);
+      const plan = buildSalesReceiptPlan(order);
+
+      expect(checkOrderTotals(order)).toEqual([]);
+      expect(order.totals.total).toBe(60394);
+      expect(plan.total).toBe(60394);
+      expect(plan.adjustment).toBeUndefined();
+    });
+
+    it('leaves the tip line item out of the lines and the subtotal', () => {
+      const order = normaliseShopifyOrder(structuredClone(tipLinePayload), context);
+
+      expect(order.lines.map((line) => line.lineId)).not.toContain('1071823201');
+      expect(order.lines).toHaveLength(3);
+      expect(order.totals.subtotal).toBe(59700);
+    });
+
+    it('keeps the subtotal when total_line_items_price leaves the tip out', () => {
+      const payload = structuredClone(tipLinePayload);
+
+      payload.total_line_items_price = '597.00';
+      payload.total_line_items_price_set = null;
+
+      const order = normaliseShopifyOrder(payload, context);
+
+      expect(order.totals.subtotal).toBe(59700);
+      expect(checkOrderTotals(order)).toEqual([]);
+    });
+
+    it('keeps a taxed line titled Tip as a product line', () => {
+      const payload = minimalPayload({
+        line_items: [lineItem(), lineItem({ id: 9002, title: 'Tip', sku: null })],
+        total_line_items_price: '20.00',
+        tax_lines: [{ title: 'State Tax', rate: 0.05, price: '1.00' }],
+        total_tax: '1.00',
+        total_price: '26.00',
+      });
+
+      const order = normaliseShopifyOrder(payload, context);
+
+      expect(order.tips).toBeUndefined();
+      expect(order.lines.map((line) => line.name)).toEqual(['Widget', 'Tip']);
+      expect(checkOrderTotals(order)).toEqual([]);
+    });
+
+    it('keeps a line titled Tip with a product as a product line', () => {
+      const payload = minimalPayload({
+        line_items: [
+          lineItem(),
+          lineItem({ id: 9002, title: 'Tip', product_id: 632910392, tax_lines: [] }),
+        ],
+        total_line_items_price: '20.00',
+        total_price: '25.50',
+      });
+
+      expect(normaliseShopifyOrder(payload, context).tips).toBeUndefined();
+    });
+
+    it('leaves tips absent when total_tip_received is 0.00', () => {
+      expect(normaliseFixture(450789469, 'order-2026_07-08-get.json').tips).toBeUndefined();
+    });
+
+    it('leaves fees absent', () => {
+      const order = normaliseShopifyOrder(structuredClone(tipFieldPayload), context);
+
+      expect(order.fees).toBeUndefined();
+    });
+  });
+
   describe('presentment currency basis', () => {
     const money = (shop: string, presentment: string) => ({
       shop_money: { amount: shop, currency_code: 'USD' },
