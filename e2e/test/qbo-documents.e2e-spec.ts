@@ -157,6 +157,31 @@ describe('QuickBooks Online documents', () => {
       expect(JSON.stringify(result.body)).toContain('transactionMode');
     });
 
+    it('keeps the stored settings after a misspelt key', async () => {
+      const result = await putSettings(stack.current, account.accountId, {
+        transactionMod: 'invoice',
+      } as never);
+      const read = await callGateway<QboPostingSettingsReply>(
+        stack.current,
+        'GET',
+        `/api/accounts/${account.accountId}/connections/quickbooks-online/settings`,
+      );
+
+      expect(result.status).toBe(400);
+      expect(JSON.stringify(result.body)).toContain('unknown setting \\"transactionMod\\"');
+      expect(read.body.settings.transactionMode).toBe('estimate');
+      expect(read.body.settings.docNumberPrefix).toBe('SS-');
+    });
+
+    it('rejects an unknown time zone naming the field', async () => {
+      const result = await putSettings(stack.current, account.accountId, {
+        timeZone: 'Mars/Olympus',
+      });
+
+      expect(result.status).toBe(400);
+      expect(JSON.stringify(result.body)).toContain('timeZone');
+    });
+
     it('answers 404 for an unknown account', async () => {
       const result = await putSettings(stack.current, 'no-such-account', {});
 

@@ -30,6 +30,10 @@ import { DocumentWriter } from './posting/document-writer';
 import { OrderArchiveRepository } from './posting/order-archive.repository';
 import { SummaryOrderRepository } from './posting/summary/summary-order.repository';
 import { SummaryPostingService } from './posting/summary/summary-posting.service';
+import { DepositMatcher } from './payouts/deposit-matcher';
+import { DepositPostingService } from './payouts/deposit-posting.service';
+import { PayoutPostingService } from './payouts/payout-posting.service';
+import { PayoutReadyWorker } from './payouts/payout-ready.worker';
 import { RefundPostingService } from './refunds/refund-posting.service';
 import { RefundReadyWorker } from './refunds/refund-ready.worker';
 import { RefundSequenceRepository } from './refunds/refund-sequence.repository';
@@ -77,6 +81,10 @@ import { PostingSettingsRepository } from './settings/posting-settings.repositor
     RefundReadyWorker,
     OrderPostingService,
     OrderReadyWorker,
+    DepositMatcher,
+    DepositPostingService,
+    PayoutPostingService,
+    PayoutReadyWorker,
   ],
 })
 export class QboModule {}

@@ -52,6 +52,11 @@ export type RefundReady = z.infer<typeof refundReadySchema>;
 export const payoutReadySchema = z.object({
   payout: payoutSchema,
   target: z.enum(POSTING_TARGETS),
+  /**
+   * A re-sync that posts the deposit even when some payout transactions match no document,
+   * with their amounts on a line to the clearing account.
+   */
+  force: z.boolean().optional(),
 });
 
 export type PayoutReady = z.infer<typeof payoutReadySchema>;

@@ -56,6 +56,15 @@ export interface PostedDocument {
   warnings: string[];
 }
 
+/** The claim a ledger-guarded write runs under. */
+export interface LedgerClaim {
+  requestId: string;
+  /** An earlier attempt may have reached QuickBooks, so the write looks for its document first. */
+  mayHaveLanded: boolean;
+  /** The posting ledger key, sent as the batch item's `bId`. */
+  ledgerId: string;
+}
+
 /** The result of one ledger-guarded posting. */
 export type LedgerRun =
   | { status: 'posted'; documentId: string; total: number }
@@ -128,7 +137,7 @@ export class OrderPostingService {
       return 'done';
     }
 
-    const plan = await this.buildPlan(ready, settings);
+    const plan = await this.buildPlan(ready, settings, decision.mode);
 
     if (!plan) {
       return 'done';
@@ -174,12 +183,16 @@ export class OrderPostingService {
       settings.summaryCutOff,
     );
     const queued = await this.summaries.enqueue(ready, day);
-    const message =
-      queued === 'queued'
-        ? `Queued for the summary sales receipt of ${day}; it posts after the ${settings.summaryCutOff} cut-off`
-        : `Already in the summary sales receipt of ${day}; this delivery changed nothing in QuickBooks`;
+    const messages = {
+      queued: `Queued for the summary sales receipt of ${day}; it posts after the ${settings.summaryCutOff} cut-off`,
+      edited: `Edited after it was put in the summary sales receipt of ${day}; the difference posts as a correcting document once that summary posted`,
+      already_summarized: `Already in the summary sales receipt of ${day}; this delivery changed nothing in QuickBooks`,
+    };
+    const message = messages[queued];
 
-    await this.recordOutcome(ready, queued === 'queued' ? 'received' : 'skipped', message, {
+    const status = queued === 'already_summarized' ? 'skipped' : 'received';
+
+    await this.recordOutcome(ready, status, message, {
       eventSuffix: `summary-queued:${order.updatedAt}`,
       documentKind: 'summary_sales_receipt',
     });
@@ -204,12 +217,18 @@ export class OrderPostingService {
   private async buildPlan(
     ready: OrderReady,
     settings: QboPostingSettings,
+    mode: PerOrderMode,
   ): Promise<PostingPlan | undefined> {
     try {
       return buildSalesReceiptPlan(ready.order, {
         docNumberPrefix: settings.docNumberPrefix,
         shippingItemName: ready.overrides?.shippingItem ?? settings.shippingItem,
         adjustmentItemName: settings.adjustmentItem,
+        tipItemName: settings.tipItem,
+        // Only a sales receipt records money received, so only it nets the fees. An invoice's
+        // payment is the gross amount, so its fees are left to the payout.
+        merchantFeeItemName:
+          settings.postMerchantFees && mode === 'sales_receipt' ? settings.feeItem : undefined,
         discountPosting: settings.discountPosting,
         timeZone: settings.timeZone,
       });
@@ -297,6 +316,7 @@ export class OrderPostingService {
           note: `${ready.order.channel} order ${ready.order.channelOrderId}`,
           docNumber: header.docNumber,
           txnDate: header.txnDate,
+          batchItemId: claim.ledgerId,
         });
 
         const { homeCurrency } = await this.company.get(session);
@@ -355,13 +375,21 @@ export class OrderPostingService {
     // A sales receipt posts a gift-card redemption as a negative line, so its total is what the
     // buyer paid by other means. An invoice or estimate carries the whole order.
     const expectedTotal =
-      entity === 'SalesReceipt' ? plan.channelTotal - plan.giftCardTotal : plan.channelTotal;
+      entity === 'SalesReceipt'
+        ? plan.channelTotal - plan.giftCardTotal - (plan.feeTotal ?? 0)
+        : plan.channelTotal;
     const matches = posted.total === expectedTotal;
     const notes = [...posted.warnings];
 
     if (plan.adjustment) {
       notes.push(
         `a rounding difference of ${minorToDecimal(plan.adjustment.amount, plan.currency)} was posted to an adjustment line`,
+      );
+    }
+
+    if (plan.feeTotal) {
+      notes.push(
+        `merchant fees of ${minorToDecimal(plan.feeTotal, plan.currency)} were posted as a negative line`,
       );
     }
 
@@ -455,7 +483,7 @@ export class OrderPostingService {
 
   private async writePayment(
     session: QboSession,
-    claim: { requestId: string; mayHaveLanded: boolean },
+    claim: LedgerClaim,
     ready: OrderReady,
     plan: PostingPlan,
     settings: QboPostingSettings,
@@ -507,6 +535,7 @@ export class OrderPostingService {
       mayHaveLanded: claim.mayHaveLanded,
       note,
       txnDate,
+      batchItemId: claim.ledgerId,
     });
 
     return {
@@ -525,10 +554,7 @@ export class OrderPostingService {
     key: LedgerKey,
     label: string,
     lastAttempt: boolean,
-    write: (
-      session: QboSession,
-      claim: { requestId: string; mayHaveLanded: boolean },
-    ) => Promise<PostedDocument>,
+    write: (session: QboSession, claim: LedgerClaim) => Promise<PostedDocument>,
     describe: (posted: PostedDocument) => { message: string; matches: boolean },
     about?: EventSubject,
   ): Promise<LedgerRun> {
@@ -572,6 +598,7 @@ export class OrderPostingService {
       const posted = await write(session, {
         requestId: claim.entry.requestId,
         mayHaveLanded: claim.mayHaveLanded,
+        ledgerId: claim.entry._id,
       });
 
       await this.ledger.markPosted(

@@ -60,7 +60,7 @@ export interface DocumentHeader {
 type Json = Record<string, unknown>;
 
 interface LineSource {
-  kind: 'item' | 'shipping' | 'adjustment';
+  kind: 'item' | 'shipping' | 'adjustment' | 'tip' | 'fee' | 'payout';
   description: string;
   amount: number;
   quantity?: number;

@@ -21,7 +21,7 @@ import {
   type PostingOutcome,
 } from '../posting/order-posting.service';
 import { type LedgerKey } from '../posting/posting-ledger.repository';
-import { resolveTransactionMode } from '../posting/transaction-mode';
+import { heldForPayout, resolveTransactionMode } from '../posting/transaction-mode';
 import { buildRefundDocumentBody, type RefundDocumentEntity } from '../posting/qbo-document.body';
 import { EffectiveSettingsService } from '../settings/effective-settings.service';
 import { RefundSequenceRepository } from './refund-sequence.repository';
@@ -94,6 +94,19 @@ export class RefundPostingService {
 
     if (!original) {
       return this.waitForOriginal(ready, lastAttempt);
+    }
+
+    if (heldForPayout(original, settings)) {
+      // The payout's sales receipt carries the refund as a negative line, so a document of its
+      // own would count the money twice.
+      await this.record(
+        ready,
+        'skipped',
+        `Refund ${refund.channelRefundId} was not posted on its own: its order ${refund.orderNumber} uses Summary Payout, so the refund is a negative line of the payout's sales receipt`,
+        { eventSuffix: 'skipped:summary-payout' },
+      );
+
+      return 'done';
     }
 
     let sale = await this.orders.findPostedSale(original);

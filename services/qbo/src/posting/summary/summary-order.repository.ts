@@ -14,6 +14,31 @@ interface SummaryOrderDocument {
   day: string;
   ready: OrderReady;
   queuedAt: Date;
+  /** Correcting documents posted for edits after the summary; numbers the next one. */
+  corrections?: number;
+}
+
+/** A version of an order that arrived after a summary took the order, until it is corrected. */
+interface SummaryEditDocument {
+  /** `<order key>|<the version's updatedAt>`, so a redelivered version is stored once. */
+  _id: string;
+  orderKey: string;
+  accountId: string;
+  ready: OrderReady;
+  receivedAt: Date;
+}
+
+/** An edit waiting for its correcting document, with the version its summary posted. */
+export interface PendingSummaryEdit {
+  id: string;
+  orderKey: string;
+  accountId: string;
+  /** The version the summary (or the last correction) posted. */
+  summarized: OrderReady;
+  current: OrderReady;
+  batchId: string;
+  /** Correcting documents already posted for the order. */
+  corrections: number;
 }
 
 /** Membership of an order in one summary, inserted once so an order is never in two. */
@@ -42,6 +67,7 @@ const orderSchema = new Schema<SummaryOrderDocument>(
     day: { type: String, required: true },
     ready: { type: Schema.Types.Mixed, required: true },
     queuedAt: { type: Date, required: true },
+    corrections: { type: Number },
   },
   { collection: 'qbo_summary_orders', versionKey: false, minimize: false },
 );
@@ -52,6 +78,17 @@ const memberSchema = new Schema<SummaryMemberDocument>(
     batchId: { type: String, required: true },
   },
   { collection: 'qbo_summary_members', versionKey: false },
+);
+
+const editSchema = new Schema<SummaryEditDocument>(
+  {
+    _id: { type: String, required: true },
+    orderKey: { type: String, required: true },
+    accountId: { type: String, required: true },
+    ready: { type: Schema.Types.Mixed, required: true },
+    receivedAt: { type: Date, required: true },
+  },
+  { collection: 'qbo_summary_edits', versionKey: false, minimize: false },
 );
 
 const batchSchema = new Schema<SummaryBatchDocument>(
@@ -86,8 +123,10 @@ export class SummaryOrderRepository {
   private readonly orders: Model<SummaryOrderDocument>;
   private readonly members: Model<SummaryMemberDocument>;
   private readonly batches: Model<SummaryBatchDocument>;
+  private readonly edits: Model<SummaryEditDocument>;
 
   constructor(@Inject(MONGOOSE_CONNECTION) connection: Connection) {
+    this.edits = connection.model<SummaryEditDocument>('QboSummaryEdit', editSchema);
     this.orders = connection.model<SummaryOrderDocument>('QboSummaryOrder', orderSchema);
     this.members = connection.model<SummaryMemberDocument>('QboSummaryMember', memberSchema);
     this.batches = connection.model<SummaryBatchDocument>('QboSummaryBatch', batchSchema);
@@ -95,9 +134,14 @@ export class SummaryOrderRepository {
 
   /**
    * Queues the order for `day`, or replaces the queued version while no summary contains it.
+   * When a summary already took the order, a newer version is stored as an edit (`edited`) for
+   * the summary job to correct. The same or an older version changes nothing.
    * NOTE: a summary created between the check and the replace reads the replaced version.
    */
-  async enqueue(ready: OrderReady, day: string): Promise<'queued' | 'already_summarized'> {
+  async enqueue(
+    ready: OrderReady,
+    day: string,
+  ): Promise<'queued' | 'already_summarized' | 'edited'> {
     const id = orderKey(ready);
     const document: SummaryOrderDocument = {
       _id: id,
@@ -110,12 +154,113 @@ export class SummaryOrderRepository {
     };
 
     if (await this.members.exists({ _id: id })) {
-      return 'already_summarized';
+      return (await this.recordEdit(id, ready)) ? 'edited' : 'already_summarized';
     }
 
     await this.orders.replaceOne({ _id: id }, document, { upsert: true });
 
     return 'queued';
+  }
+
+  /** Stores `ready` as an edit when it is newer than the summarized version; returns whether it is. */
+  private async recordEdit(orderKey: string, ready: OrderReady): Promise<boolean> {
+    const summarized = await this.orders
+      .findOne({ _id: orderKey }, { 'ready.order.updatedAt': 1 })
+      .lean<{ ready?: { order?: { updatedAt?: string } } }>()
+      .exec();
+    const summarizedAt = summarized?.ready?.order?.updatedAt;
+
+    if (summarizedAt && Date.parse(ready.order.updatedAt) <= Date.parse(summarizedAt)) {
+      return false;
+    }
+
+    try {
+      await this.edits.collection.insertOne(
+        {
+          _id: `${orderKey}|${ready.order.updatedAt}`,
+          orderKey,
+          accountId: ready.order.accountId,
+          ready,
+          receivedAt: new Date(),
+          // An absent optional field must stay absent: a stored null fails the order contract.
+        } as never,
+        { ignoreUndefined: true },
+      );
+    } catch (error) {
+      // The same version arrived before and waits for its correction already.
+      if (!isDuplicateKeyError(error)) {
+        throw error;
+      }
+    }
+
+    return true;
+  }
+
+  /** Returns stored edits, oldest version first, each with the version its summary posted. */
+  async pendingEdits(): Promise<PendingSummaryEdit[]> {
+    const edits = await this.edits
+      .find({})
+      .sort({ receivedAt: 1 })
+      .lean<SummaryEditDocument[]>()
+      .exec();
+    const pending: PendingSummaryEdit[] = [];
+
+    for (const edit of edits) {
+      const summarized = await this.orders
+        .findOne({ _id: edit.orderKey })
+        .lean<SummaryOrderDocument>()
+        .exec();
+      const member = await this.members
+        .findOne({ _id: edit.orderKey })
+        .lean<SummaryMemberDocument>()
+        .exec();
+
+      if (!summarized || !member) {
+        continue;
+      }
+
+      pending.push({
+        id: edit._id,
+        orderKey: edit.orderKey,
+        accountId: edit.accountId,
+        summarized: parseReady(edit.orderKey, summarized.ready),
+        current: parseReady(edit._id, edit.ready),
+        batchId: member.batchId,
+        corrections: summarized.corrections ?? 0,
+      });
+    }
+
+    return pending.sort(
+      (left, right) =>
+        Date.parse(left.current.order.updatedAt) - Date.parse(right.current.order.updatedAt),
+    );
+  }
+
+  /**
+   * Makes `current` the version later edits are compared with, counts its correction, and drops
+   * the edit. A version older than the stored one is only dropped.
+   */
+  async completeEdit(edit: PendingSummaryEdit, corrected: boolean): Promise<void> {
+    await this.orders.updateOne(
+      { _id: edit.orderKey },
+      corrected
+        ? { $set: { ready: edit.current }, $inc: { corrections: 1 } }
+        : { $set: { ready: edit.current } },
+    );
+    await this.edits.deleteOne({ _id: edit.id });
+  }
+
+  /** Drops an edit without changing the summarized version, for a version already outdated. */
+  async discardEdit(edit: PendingSummaryEdit): Promise<void> {
+    await this.edits.deleteOne({ _id: edit.id });
+  }
+
+  /** Returns one summary by id. */
+  async findBatch(batchId: string): Promise<SummaryBatchDocument | undefined> {
+    return (
+      (await this.batches.findOne({ _id: batchId }).lean<SummaryBatchDocument>().exec()) ??
+      undefined
+    );
   }
 
   /** Returns queued orders that no summary holds, grouped by account, store and day. */
@@ -215,16 +360,18 @@ export class SummaryOrderRepository {
       .lean<SummaryOrderDocument[]>()
       .exec();
 
-    return documents.map((document) => {
-      const parsed = parseMessage(orderReadySchema, document.ready);
-
-      if (!parsed.ok) {
-        throw new Error(`Queued summary order ${document._id} is invalid: ${parsed.error}`);
-      }
-
-      return parsed.value;
-    });
+    return documents.map((document) => parseReady(document._id, document.ready));
   }
+}
+
+function parseReady(id: string, stored: unknown): OrderReady {
+  const parsed = parseMessage(orderReadySchema, stored);
+
+  if (!parsed.ok) {
+    throw new Error(`Queued summary order ${id} is invalid: ${parsed.error}`);
+  }
+
+  return parsed.value;
 }
 
 function orderKey(ready: OrderReady): string {

@@ -15,6 +15,7 @@ export const ENTITY_NAMES = [
   'Estimate',
   'RefundReceipt',
   'CreditMemo',
+  'Deposit',
   'CompanyInfo',
   'Preferences',
   'Class',

@@ -1,6 +1,7 @@
 import { type EntityName } from '../company/company';
 import { accountBuilder } from './account.builder';
 import { customerBuilder } from './customer.builder';
+import { depositBuilder } from './deposit.builder';
 import { itemBuilder } from './item.builder';
 import {
   classBuilder,
@@ -31,6 +32,7 @@ const ENTITY_BY_PATH: Record<string, EntityName> = {
   estimate: 'Estimate',
   refundreceipt: 'RefundReceipt',
   creditmemo: 'CreditMemo',
+  deposit: 'Deposit',
   class: 'Class',
   department: 'Department',
   paymentmethod: 'PaymentMethod',
@@ -50,6 +52,7 @@ const BUILDERS: Partial<Record<EntityName, EntityBuilder>> = {
   Estimate: estimateBuilder,
   RefundReceipt: refundReceiptBuilder,
   CreditMemo: creditMemoBuilder,
+  Deposit: depositBuilder,
   Class: classBuilder,
   Department: departmentBuilder,
   PaymentMethod: paymentMethodBuilder,
@@ -63,6 +66,7 @@ const DELETABLE = new Set<EntityName>([
   'Estimate',
   'RefundReceipt',
   'CreditMemo',
+  'Deposit',
 ]);
 
 export function entityForPath(segment: string): EntityName | undefined {
