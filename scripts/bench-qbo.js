@@ -4,13 +4,16 @@
 // The sandbox enforces Intuit's per-realm limits: 500 requests a minute, 10 a second, 10 in
 // flight and 40 batch calls a minute. The run starts its own nats-server and FerretDB in
 // temporary folders and prints documents posted per minute against the maximum those limits
-// allow, QuickBooks API calls per order once caches are warm, and the 429s received.
+// allow, QuickBooks API calls per order once caches are warm, the 429s received, and the CPU time
+// each process spent per order (the machine may be shared, so CPU time is the steadier figure).
 //
-//   npm run build && node scripts/bench-qbo.js      5,000 orders (about 11 minutes)
+//   npm run build && node scripts/bench-qbo.js      5,000 orders (about 5 minutes)
 //   BENCH_QBO_ORDERS=1000 node scripts/bench-qbo.js fewer orders
 //   BENCH_QBO_REPLICAS=1 node scripts/bench-qbo.js  one qbo process instead of two
 //
 // Targets: at least 90% of the limit-derived maximum, at most 1.2 API calls per order, no 429.
+
+const fs = require('node:fs');
 
 const { connect, JSONCodec } = require('nats');
 
@@ -88,6 +91,12 @@ async function main() {
     );
     await sendAndWait(stack, account, template, outcomes, 1, WARM_UP_ORDERS);
     const before = await realmStats(stack, account.realmId);
+    const processes = [
+      ...running.map((handle) => ({ name: serviceName(handle), pid: handle.child.pid })),
+      { name: 'ferretdb', pid: servers.ferretDb.pid },
+      { name: 'nats-server', pid: servers.nats.pid },
+    ];
+    const cpuBefore = processes.map((entry) => processCpuSeconds(entry.pid));
     const sampler = sampleRequests(stack, account.realmId);
     const run = await sendAndWait(
       stack,
@@ -98,6 +107,10 @@ async function main() {
       ORDER_COUNT,
     );
     const after = await realmStats(stack, account.realmId);
+    run.cpu = processes.map((entry, index) => ({
+      name: entry.name,
+      seconds: (processCpuSeconds(entry.pid) ?? NaN) - (cpuBefore[index] ?? NaN),
+    }));
     run.middleRate = sampler.stop();
     const exactlyOnce = await checkExactlyOnce(stack, account, WARM_UP_ORDERS + ORDER_COUNT);
 
@@ -255,18 +268,39 @@ function callsOf(stats, entity, method) {
 }
 
 /**
- * Computes the maximum documents a minute the limits allow. With one create per call that is 500.
- * With batches it is 40 batch calls of 30 creates plus one create in each of the other 460 calls.
+ * Computes the maximum documents a minute the limits allow, with how it was derived. With one
+ * create per call that is 500. With batches it is 40 batch calls of 30 creates plus one create in
+ * each of the other 460 calls, because a batch call also counts as one of the 500 requests.
  */
 function maximumPerMinute(usedBatches) {
+  const singles = INTUIT_LIMITS.requestsPerMinute;
+
   if (!usedBatches) {
-    return INTUIT_LIMITS.requestsPerMinute;
+    return { value: singles, derivation: `${singles} calls of one create each` };
   }
 
-  return (
-    INTUIT_LIMITS.batchesPerMinute * MAX_BATCH_OPERATIONS +
-    (INTUIT_LIMITS.requestsPerMinute - INTUIT_LIMITS.batchesPerMinute)
-  );
+  const batched = INTUIT_LIMITS.batchesPerMinute * MAX_BATCH_OPERATIONS;
+  const rest = INTUIT_LIMITS.requestsPerMinute - INTUIT_LIMITS.batchesPerMinute;
+
+  return {
+    value: batched + rest,
+    derivation: `${INTUIT_LIMITS.batchesPerMinute} batch calls x ${MAX_BATCH_OPERATIONS} creates + ${rest} single-create calls`,
+  };
+}
+
+/** Returns the user plus system CPU seconds of process `pid`, from /proc (Linux only). */
+function processCpuSeconds(pid) {
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
+function serviceName(handle) {
+  return `${handle.service}${handle.logFile.match(/-(\d+)\.log$/)?.[0]?.replace('.log', '') ?? ''}`;
 }
 
 function printReport(run, before, after, exactlyOnce, running) {
@@ -275,8 +309,10 @@ function printReport(run, before, after, exactlyOnce, running) {
   const batchCalls = callsOf(after, 'batch', 'POST') - callsOf(before, 'batch', 'POST');
   const posted = run.statuses.posted ?? 0;
   const perMinute = posted / (run.seconds / 60);
-  const maximum = maximumPerMinute(batchCalls > 0);
+  const limit = maximumPerMinute(batchCalls > 0);
+  const maximum = limit.value;
   const share = perMinute / maximum;
+  const singleCallShare = perMinute / INTUIT_LIMITS.requestsPerMinute;
   const callsPerOrder = calls / run.ids.length;
   const byEntity = Object.entries(after.requests)
     .map(([entity, methods]) => {
@@ -295,8 +331,13 @@ function printReport(run, before, after, exactlyOnce, running) {
     `run time:                  ${run.seconds.toFixed(1)} s from the first webhook, ${run.steadySeconds.toFixed(1)} s from the first posting`,
   );
   console.log(
-    `documents posted:          ${perMinute.toFixed(1)} per minute, ${(share * 100).toFixed(1)}% of the limit-derived maximum of ${maximum} per minute${batchCalls > 0 ? ' (batch creates)' : ' (one create call per document)'}`,
+    `documents posted:          ${perMinute.toFixed(1)} per minute, ${(share * 100).toFixed(1)}% of the limit-derived maximum of ${maximum} per minute (${limit.derivation})`,
   );
+  if (batchCalls > 0) {
+    console.log(
+      `  against one create per call: ${(singleCallShare * 100).toFixed(1)}% of ${INTUIT_LIMITS.requestsPerMinute} per minute; ${batchCalls} batch calls`,
+    );
+  }
   console.log(
     `  once the pipeline is full: ${steadyPerMinute.toFixed(1)} per minute, ${((steadyPerMinute / maximum) * 100).toFixed(1)}% of the maximum`,
   );
@@ -314,15 +355,19 @@ function printReport(run, before, after, exactlyOnce, running) {
   console.log(
     `exactly once:              ${exactlyOnce.receipts} sales receipts for ${exactlyOnce.expected} orders, ${exactlyOnce.duplicates} duplicated`,
   );
-  console.log('per service:               peak RSS, CPU seconds');
+  console.log('per service:               peak RSS, CPU seconds since start');
   for (const handle of running) {
     const rss = peakRssMiB(handle);
     const cpu = cpuSeconds(handle);
-    const name = `${handle.service}${handle.logFile.match(/-(\d+)\.log$/)?.[0]?.replace('.log', '') ?? ''}`;
     console.log(
-      `  ${name.padEnd(12)} ${(rss === undefined ? 'n/a' : `${rss.toFixed(0)} MiB`).padStart(8)}  ${(cpu === undefined ? 'n/a' : cpu.toFixed(1)).padStart(7)}`,
+      `  ${serviceName(handle).padEnd(12)} ${(rss === undefined ? 'n/a' : `${rss.toFixed(0)} MiB`).padStart(8)}  ${(cpu === undefined ? 'n/a' : cpu.toFixed(1)).padStart(7)}`,
     );
   }
+
+  const cpuTotal = run.cpu.reduce((sum, entry) => sum + entry.seconds, 0);
+  console.log(
+    `CPU per order:             ${((cpuTotal / run.ids.length) * 1000).toFixed(1)} ms over every process during the measured run (${run.cpu.map((entry) => `${entry.name} ${((entry.seconds / run.ids.length) * 1000).toFixed(1)}`).join(', ')})`,
+  );
 
   const targets = [
     [share >= 0.9, 'at least 90% of the maximum'],

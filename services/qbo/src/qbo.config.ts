@@ -14,8 +14,13 @@ export const qboConfigSchema = baseConfigSchema
     QBO_API_BASE_URL: httpUrl.default('https://quickbooks.api.intuit.com'),
     QBO_TOKEN_URL: httpUrl.default('https://oauth.platform.intuit.com/oauth2/v1/tokens/bearer'),
     QBO_MINOR_VERSION: z.coerce.number().int().positive().default(75),
-    /** Orders posted at once by one replica; QuickBooks allows 10 requests in flight per company. */
-    QBO_CONCURRENCY: z.coerce.number().int().positive().max(10).default(10),
+    /**
+     * Orders posted at once by one replica. The rate governor keeps calls in flight per company
+     * within QBO_MAX_IN_FLIGHT whatever this is. Creates of orders posted at once share batch
+     * calls of up to 30, so 100 orders cover the batch being sent, the next one gathering, and
+     * orders still in their database steps.
+     */
+    QBO_CONCURRENCY: z.coerce.number().int().positive().max(200).default(100),
     QBO_REQUEST_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
     /** Intuit's token revocation endpoint, called when a company is disconnected. */
     QBO_REVOKE_URL: httpUrl.default('https://developer.api.intuit.com/v2/oauth2/tokens/revoke'),

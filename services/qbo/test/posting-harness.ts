@@ -9,9 +9,13 @@ import { type Connection } from 'mongoose';
 import { connect, type NatsConnection } from 'nats';
 
 import { QboApiClient } from '../src/api/qbo-api.client';
+import { QboBatchClient } from '../src/api/qbo-batch.client';
 import { ExclusiveClaimRepository } from '../src/common/exclusive-claim.repository';
+import { QboAccess } from '../src/connection/qbo-access';
 import { QboConnectionRepository } from '../src/connection/qbo-connection.repository';
 import { QboTokenService } from '../src/connection/qbo-token.service';
+import { CompanyListsRepository } from '../src/lists/company-lists.repository';
+import { CompanyListsService } from '../src/lists/company-lists.service';
 import { CompanySettingsService } from '../src/matching/company-settings.service';
 import { CustomerMatcherService } from '../src/matching/customer-matcher.service';
 import { EntityReferenceRepository } from '../src/matching/entity-reference.repository';
@@ -29,6 +33,7 @@ import { RefundPostingService } from '../src/refunds/refund-posting.service';
 import { RefundSequenceRepository } from '../src/refunds/refund-sequence.repository';
 import { EffectiveSettingsService } from '../src/settings/effective-settings.service';
 import { PostingSettingsRepository } from '../src/settings/posting-settings.repository';
+import { QboChangeFeed } from '../src/webhooks/qbo-change-feed';
 import { ensureIndexes, openTestDatabase } from './database';
 import {
   authorize,
@@ -81,6 +86,11 @@ export async function startPostingHarness(infra: InfrastructureHandle): Promise<
     imports: [PlatformModule.forRoot({ config, logger, database, nats })],
     providers: [
       QboApiClient,
+      QboBatchClient,
+      QboAccess,
+      QboChangeFeed,
+      CompanyListsRepository,
+      CompanyListsService,
       ExclusiveClaimRepository,
       QboConnectionRepository,
       QboTokenService,

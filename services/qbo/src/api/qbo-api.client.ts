@@ -25,6 +25,12 @@ export interface QboRequest {
   body?: unknown;
   /** Idempotency key: QuickBooks returns the first result for a repeated write with the same `requestid`. */
   requestId?: string;
+  /**
+   * Sets the body, requestid and token once the rate governor admits the call, so a batch call
+   * carries the creates waiting at that moment. It runs once, so a repeat after a 429 sends what
+   * it set the first time.
+   */
+  prepare?: () => Partial<Pick<QboRequest, 'accessToken' | 'body' | 'requestId'>>;
 }
 
 /**
@@ -118,6 +124,13 @@ export class QboApiClient {
   }
 
   private async send<T>(request: QboRequest): Promise<T> {
+    if (request.prepare) {
+      const prepare = request.prepare;
+
+      request.prepare = undefined;
+      Object.assign(request, prepare());
+    }
+
     const url = this.buildUrl(request);
     const entity = request.path.split('/')[0] ?? 'unknown';
     let response: HttpExchange;

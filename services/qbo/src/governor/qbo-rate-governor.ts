@@ -54,7 +54,12 @@ export class QboRateGovernor {
   private readonly plan: RatePlan;
   private readonly holder = randomUUID();
   private bucket?: Promise<KV>;
-  /** Reservations of this replica for one realm run one after another, so only replicas race. */
+  /**
+   * Reservations of this replica for one realm and call kind run one after another. Batch calls
+   * have a lane of their own, because a batch call waits up to 1.5 seconds for its batch slot and
+   * single calls must not queue behind it. The two lanes and the other replicas race for the
+   * shared schedule by compare-and-set.
+   */
   private readonly localQueues = new Map<string, Promise<unknown>>();
   private readonly waits: Histogram<'kind'>;
   private readonly pauses: Counter<'reason'>;
@@ -128,18 +133,19 @@ export class QboRateGovernor {
     this.logger.warn('Paused QuickBooks calls of a realm', { realmId, durationMs, reason });
   }
 
-  /** Runs the reservations of this replica for one realm one after another. */
+  /** Runs the reservations of this replica for one realm and call kind one after another. */
   private reserveLocally(realmId: string, isBatch: boolean): Promise<Lease> {
-    const previous = this.localQueues.get(realmId) ?? Promise.resolve();
+    const lane = `${realmId}|${isBatch ? 'batch' : 'request'}`;
+    const previous = this.localQueues.get(lane) ?? Promise.resolve();
     const reservation = previous
       .catch(() => undefined)
       .then(() => this.reserveNow(realmId, isBatch));
 
-    this.localQueues.set(realmId, reservation);
+    this.localQueues.set(lane, reservation);
     void reservation
       .finally(() => {
-        if (this.localQueues.get(realmId) === reservation) {
-          this.localQueues.delete(realmId);
+        if (this.localQueues.get(lane) === reservation) {
+          this.localQueues.delete(lane);
         }
       })
       .catch(() => undefined);
@@ -149,7 +155,10 @@ export class QboRateGovernor {
 
   /**
    * Sleeps until the schedule's next free start has come, then reserves it by compare-and-set and
-   * returns the in-flight lease taken meanwhile.
+   * returns the in-flight lease taken meanwhile. A batch call reserves its start up to one request
+   * spacing ahead and then sleeps until it. Otherwise single calls, which wake for every request
+   * slot, would win most races for the slot a batch call waits for, and each lost race would
+   * delay the batch call by one spacing.
    */
   private async reserveNow(realmId: string, isBatch: boolean): Promise<Lease> {
     const kv = await this.getBucket();
@@ -168,7 +177,9 @@ export class QboRateGovernor {
           lease ??= this.acquireLease(realmId);
         }
 
-        if (waitMs > 0) {
+        const reservesAhead = isBatch && waitMs <= this.plan.requestSpacingMs;
+
+        if (waitMs > 0 && !reservesAhead) {
           // The entry read before sleeping is written against after it: when no other replica
           // reserved meanwhile, that saves a round trip per call.
           await sleep(waitMs > LEASE_AHEAD_MS ? waitMs - LEASE_AHEAD_MS : waitMs);
@@ -184,6 +195,12 @@ export class QboRateGovernor {
 
         try {
           await writeSchedule(kv, key, entry, reserved.schedule);
+
+          const aheadMs = reserved.startAtMs - Date.now();
+
+          if (aheadMs > 0) {
+            await sleep(aheadMs);
+          }
 
           return held;
         } catch (error) {

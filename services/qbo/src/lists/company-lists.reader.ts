@@ -23,6 +23,7 @@ const LIST_ENTITIES = [
   'Term',
   'CompanyCurrency',
   'Preferences',
+  'CompanyInfo',
 ] as const;
 
 type ListEntity = (typeof LIST_ENTITIES)[number];
@@ -35,7 +36,7 @@ interface BatchQueryItem {
 }
 
 /**
- * Reads a company's lists in one batch call of nine queries, which costs one of the 500 calls and
+ * Reads a company's lists in one batch call of ten queries, which costs one of the 500 calls and
  * one of the 40 batch calls a minute. A list of 1,000 entries or more costs one query per further
  * page.
  */
@@ -44,7 +45,7 @@ export async function readCompanyLists(
   connection: QboConnection,
 ): Promise<CompanyListsSnapshot> {
   const rows = await readAllRows(client, connection);
-  const preferences = readPreferences(rows.Preferences[0] ?? {});
+  const preferences = readPreferences(rows.Preferences[0] ?? {}, rows.CompanyInfo[0] ?? {});
   const otherCurrencies = rows.CompanyCurrency.filter((row) => row.Active !== false)
     .map((row) => String(row.Code ?? ''))
     .filter((code) => code !== '' && code !== preferences.homeCurrency);
@@ -128,7 +129,8 @@ async function readRemainingPages(
 
 function pageQuery(entity: ListEntity, startPosition: number): string {
   // Inactive entries are read too: a rule naming an inactive class must be reported as inactive.
-  const where = entity === 'Preferences' ? '' : ' where Active in (true, false)';
+  const where =
+    entity === 'Preferences' || entity === 'CompanyInfo' ? '' : ' where Active in (true, false)';
 
   return `select * from ${entity}${where} startposition ${startPosition} maxresults ${PAGE_SIZE}`;
 }
@@ -160,7 +162,7 @@ function toTaxRate(row: Row): TaxRateEntry {
   return { ...toEntry(row), rateValue: Number(row.RateValue ?? 0) };
 }
 
-function readPreferences(row: Row): CompanyPreferences {
+function readPreferences(row: Row, companyInfo: Row): CompanyPreferences {
   const section = (name: string) => (row[name] ?? {}) as Record<string, unknown>;
   const accounting = section('AccountingInfoPrefs');
   const sales = section('SalesFormsPrefs');
@@ -178,5 +180,14 @@ function readPreferences(row: Row): CompanyPreferences {
     usingSalesTax: tax.UsingSalesTax === true,
     allowShipping: sales.AllowShipping === true,
     allowDiscount: sales.AllowDiscount === true,
+    automatedSalesTax: tax.PartnerTaxEnabled === true,
+    country: normaliseCountry(companyInfo.Country),
   };
+}
+
+/** Returns the ISO country code of CompanyInfo.Country, which QuickBooks may spell out for the US. */
+export function normaliseCountry(country: unknown): string {
+  const value = (typeof country === 'string' ? country : 'US').trim().toUpperCase();
+
+  return value === 'USA' || value === 'UNITED STATES' ? 'US' : value;
 }

@@ -33,6 +33,8 @@ export const companyListsSchema = new Schema<CompanyListsDocument>(
       usingSalesTax: { type: Boolean, required: true },
       allowShipping: { type: Boolean, required: true },
       allowDiscount: { type: Boolean, required: true },
+      automatedSalesTax: { type: Boolean },
+      country: { type: String },
     },
     accounts: [entrySchema({ accountType: String, accountSubType: String, currency: String })],
     taxCodes: [entrySchema({ taxable: Boolean, taxGroup: Boolean })],

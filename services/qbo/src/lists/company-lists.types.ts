@@ -35,6 +35,13 @@ export interface CompanyPreferences {
   usingSalesTax: boolean;
   allowShipping: boolean;
   allowDiscount: boolean;
+  /**
+   * QuickBooks' automated sales tax (`Preferences.TaxPrefs.PartnerTaxEnabled`). Absent in
+   * snapshots stored before it was read.
+   */
+  automatedSalesTax?: boolean;
+  /** ISO country of the company from CompanyInfo, `US` for the United States; absent as above. */
+  country?: string;
 }
 
 /**

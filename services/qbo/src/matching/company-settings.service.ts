@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 
-import { quoteQueryValue } from '../api/qbo-api.client';
+import { CompanyListsService } from '../lists/company-lists.service';
+import { type CompanyListsSnapshot, type ListEntry } from '../lists/company-lists.types';
 import { PostingError, PostingErrorCode } from '../posting/posting.errors';
-import { EntityReferenceRepository } from './entity-reference.repository';
+import { matchKey } from './entity-reference.repository';
 import { type EntityKind } from './entity-reference.schema';
-import { type QboAccount, type QboCompanyInfo, type QboPreferences } from './qbo-entities';
 import { type QboSession } from './qbo-session';
 
 export interface CompanySettings {
@@ -19,16 +19,18 @@ export interface CompanySettings {
 /** Income account that created items post to, by its QuickBooks name. */
 export const PRODUCT_INCOME_ACCOUNT = 'Sales of Product Income';
 
-/** QuickBooks list entities posting references by name, with the entity and field to query. */
-const LIST_ENTITIES: Record<Exclude<EntityKind, 'customer' | 'item'>, { entity: string }> = {
-  account: { entity: 'Account' },
-  class: { entity: 'Class' },
-  department: { entity: 'Department' },
-  tax_code: { entity: 'TaxCode' },
-  payment_method: { entity: 'PaymentMethod' },
-};
+/** Field of the company lists snapshot that contains each list posting references by name. */
+const LIST_FIELDS = {
+  account: 'accounts',
+  class: 'classes',
+  department: 'locations',
+  tax_code: 'taxCodes',
+  payment_method: 'paymentMethods',
+} as const satisfies Record<Exclude<EntityKind, 'customer' | 'item'>, keyof CompanyListsSnapshot>;
 
-const LIST_LABELS: Record<keyof typeof LIST_ENTITIES, string> = {
+export type ListKind = keyof typeof LIST_FIELDS;
+
+const LIST_LABELS: Record<ListKind, string> = {
   account: 'account',
   class: 'class',
   department: 'location',
@@ -37,42 +39,50 @@ const LIST_LABELS: Record<keyof typeof LIST_ENTITIES, string> = {
 };
 
 /**
- * Time company preferences are reused before they are read again. Multicurrency or automated
- * sales tax turned on in QuickBooks takes effect within this time, or at once where a check reads
- * the preferences again before failing an order.
+ * Age of the cached lists after which a name that is missing from them, or inactive there, makes
+ * the lists reload once before the order fails. An entry created or reactivated in QuickBooks
+ * since the last reload is then found, while a name that is missing for every order of a burst
+ * costs one reload a minute, not one API call per order.
  */
-const PREFERENCES_TTL_MILLISECONDS = 10 * 60_000;
+const MISSING_ENTRY_RELOAD_MILLISECONDS = 60_000;
 
-/** Reads and remembers the company facts posting needs: currency, tax setup and list entries. */
+/**
+ * Reads the company facts posting needs (currency, tax setup and list entries) from the company
+ * lists cache, so a warm order spends no API call on them. The cache reloads on its schedule,
+ * after a list webhook, and after QuickBooks rejects a reference (see `reloadLists`).
+ */
 @Injectable()
 export class CompanySettingsService {
-  private readonly settings = new Map<string, { value: CompanySettings; readAt: number }>();
+  constructor(private readonly lists: CompanyListsService) {}
 
-  constructor(private readonly references: EntityReferenceRepository) {}
-
-  /** `refresh`: read the preferences from QuickBooks even when they were read recently. */
+  /** `refresh`: read the lists from QuickBooks even when the cache has them. */
   async get(session: QboSession, refresh = false): Promise<CompanySettings> {
-    const known = this.settings.get(session.realmId);
+    let snapshot = await this.lists.get(session.accountId, { refresh });
 
-    if (known && !refresh && Date.now() - known.readAt < PREFERENCES_TTL_MILLISECONDS) {
-      return known.value;
+    if (
+      snapshot.preferences.country === undefined ||
+      snapshot.preferences.automatedSalesTax === undefined
+    ) {
+      // A snapshot stored before the lists carried the country and automated sales tax.
+      snapshot = await this.lists.get(session.accountId, { refresh: true });
     }
 
-    const body = await session.read<{ Preferences: QboPreferences }>('preferences');
-    const info = await session.read<{ CompanyInfo: QboCompanyInfo }>(
-      `companyinfo/${encodeURIComponent(session.realmId)}`,
-    );
-    const prefs = body.Preferences.CurrencyPrefs;
-    const settings: CompanySettings = {
-      homeCurrency: prefs?.HomeCurrency?.value ?? 'USD',
-      multiCurrencyEnabled: prefs?.MultiCurrencyEnabled ?? false,
-      automatedSalesTax: body.Preferences.TaxPrefs?.PartnerTaxEnabled ?? false,
-      country: normaliseCountry(info.CompanyInfo.Country),
+    const { preferences } = snapshot;
+
+    return {
+      homeCurrency: preferences.homeCurrency,
+      multiCurrencyEnabled: preferences.multiCurrencyEnabled,
+      automatedSalesTax: preferences.automatedSalesTax ?? false,
+      country: preferences.country ?? 'US',
     };
+  }
 
-    this.settings.set(session.realmId, { value: settings, readAt: Date.now() });
-
-    return settings;
+  /**
+   * Reloads the company lists at once. The document writer calls it after QuickBooks rejected a
+   * reference (2500 or 610), before it builds the document again.
+   */
+  async reloadLists(session: QboSession, reason: string): Promise<void> {
+    await this.lists.reload(session.accountId, reason);
   }
 
   /** Finds an account by name; a missing one fails the order with the account named. */
@@ -85,24 +95,17 @@ export class CompanySettingsService {
    * but case-insensitively, or by its full `Parent:Child` name. A missing or inactive entry fails
    * the order naming it, because posting to another one would put the money in the wrong place.
    */
-  async findListEntryId(
-    session: QboSession,
-    kind: keyof typeof LIST_ENTITIES,
-    name: string,
-  ): Promise<string> {
-    const known = await this.references.find(session.realmId, kind, name);
+  async findListEntryId(session: QboSession, kind: ListKind, name: string): Promise<string> {
+    let snapshot = await this.lists.get(session.accountId);
+    let rows = findEntries(snapshot, kind, name);
+    const ageMs = Date.now() - new Date(snapshot.refreshedAt).getTime();
 
-    if (known) {
-      return known;
+    if (!rows.some((row) => row.active) && ageMs > MISSING_ENTRY_RELOAD_MILLISECONDS) {
+      snapshot = await this.lists.get(session.accountId, { refresh: true });
+      rows = findEntries(snapshot, kind, name);
     }
 
-    const { entity } = LIST_ENTITIES[kind];
-    const field = name.includes(':') && kind !== 'tax_code' ? 'FullyQualifiedName' : 'Name';
-    const rows = await session.query<QboAccount & { Active?: boolean }>(
-      entity,
-      `select * from ${entity} where ${field} = ${quoteQueryValue(name)}`,
-    );
-    const active = rows.find((row) => row.Active !== false);
+    const active = rows.find((row) => row.active);
 
     if (!active) {
       const label = LIST_LABELS[kind];
@@ -116,14 +119,23 @@ export class CompanySettingsService {
       );
     }
 
-    await this.references.save(session.realmId, kind, name, active.Id);
-
-    return active.Id;
+    return active.id;
   }
 }
 
-function normaliseCountry(country: string | undefined): string {
-  const value = (country ?? 'US').trim().toUpperCase();
+/**
+ * Returns the entries of `kind` that `name` names. A name with `:` is compared with the full
+ * name, and so is every tax code, because tax codes have no parents. Other names are compared
+ * with the last part of the full name, as a QuickBooks query on `Name` matches a sub-account.
+ */
+function findEntries(snapshot: CompanyListsSnapshot, kind: ListKind, name: string): ListEntry[] {
+  const entries: ListEntry[] = snapshot[LIST_FIELDS[kind]];
+  const wanted = matchKey(name);
+  const byFullName = kind === 'tax_code' || name.includes(':');
 
-  return value === 'USA' || value === 'UNITED STATES' ? 'US' : value;
+  return entries.filter((entry) => {
+    const entryName = byFullName ? entry.name : (entry.name.split(':').pop() ?? entry.name);
+
+    return matchKey(entryName) === wanted;
+  });
 }

@@ -51,7 +51,8 @@ export class QboSession {
     );
   }
 
-  private async withAuthRetry<T>(call: (accessToken: string) => Promise<T>): Promise<T> {
+  /** Runs `call` with the access token, and once more with a refreshed token after a 401. */
+  async withAuthRetry<T>(call: (accessToken: string) => Promise<T>): Promise<T> {
     try {
       return await call(this.connection.accessToken);
     } catch (error) {

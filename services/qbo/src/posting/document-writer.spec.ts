@@ -2,6 +2,7 @@ import { withInfrastructure } from '@qbsync/testing';
 
 import { type PostingHarness, startPostingHarness } from '../../test/posting-harness';
 import { QboFaultError } from '../api/qbo-api.errors';
+import { CompanyListsService } from '../lists/company-lists.service';
 import { EntityReferenceRepository } from '../matching/entity-reference.repository';
 import { DocumentWriter } from './document-writer';
 
@@ -115,6 +116,32 @@ describe(DocumentWriter.name, () => {
       expect(builds).toBe(2);
       expect((created as unknown as QboCustomer).DisplayName).toBe('Rebuilt 2');
       expect(await references.find(harness.realmId, 'customer', 'Remembered')).toBeUndefined();
+    });
+
+    it('reloads the company lists after an invalid reference', async () => {
+      const lists = harness.app.get(CompanyListsService);
+      const loaded = await lists.get(harness.accountId);
+
+      await harness.injectFault({
+        match: { method: 'POST', entity: 'customer' },
+        status: 400,
+        code: '2500',
+        message: 'Invalid Reference Id',
+      });
+      // Snapshots stored within the same millisecond would look unchanged.
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      await writer.create(
+        await harness.openSession(),
+        'Customer',
+        async () => ({ DisplayName: 'After List Reload' }),
+        'writer-spec-list-reload',
+        { mayHaveLanded: false, note: 'unused', txnDate: '2025-07-02' },
+      );
+      const reloaded = await lists.get(harness.accountId);
+
+      expect(new Date(reloaded.refreshedAt).getTime()).toBeGreaterThan(
+        new Date(loaded.refreshedAt).getTime(),
+      );
     });
 
     it('returns a document an earlier attempt created', async () => {

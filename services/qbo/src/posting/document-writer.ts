@@ -2,7 +2,9 @@ import { Injectable } from '@nestjs/common';
 
 import { quoteQueryValue } from '../api/qbo-api.client';
 import { QboFaultError } from '../api/qbo-api.errors';
+import { QboBatchClient } from '../api/qbo-batch.client';
 import { stableRequestId } from '../api/request-id';
+import { CompanySettingsService } from '../matching/company-settings.service';
 import { EntityReferenceRepository } from '../matching/entity-reference.repository';
 import { type QboTransaction } from '../matching/qbo-entities';
 import { type QboSession } from '../matching/qbo-session';
@@ -22,17 +24,28 @@ export interface LandedMarker {
   note: string;
   docNumber?: string;
   txnDate: string;
+  /**
+   * The batch item's `bId`: the posting ledger key of the document, so a batch item names its
+   * order. The requestid when absent.
+   */
+  batchItemId?: string;
 }
 
 /**
- * Creates and updates QuickBooks Online transactions. A create first looks for a document that an
- * unanswered attempt created. A create rejected for a deleted or inactive reference looks every
- * name up again and is sent once more. An update rejected as stale reads the latest version and
- * is applied to it once more.
+ * Creates and updates QuickBooks Online transactions. Creates go through the batch client, which
+ * sends a lone create at once and gathers creates of one company that wait together into batch
+ * calls. A create first looks for a document that an unanswered attempt created. A create
+ * rejected for a deleted or inactive reference reloads the company lists, looks every name up
+ * again and is sent once more. An update rejected as stale reads the latest version and is
+ * applied to it once more.
  */
 @Injectable()
 export class DocumentWriter {
-  constructor(private readonly references: EntityReferenceRepository) {}
+  constructor(
+    private readonly references: EntityReferenceRepository,
+    private readonly company: CompanySettingsService,
+    private readonly batches: QboBatchClient,
+  ) {}
 
   /**
    * Creates an `entity` from the body `build` returns. `build` runs again after QuickBooks reports
@@ -54,7 +67,7 @@ export class DocumentWriter {
     }
 
     try {
-      return await this.post(session, entity, await build(), requestId);
+      return await this.post(session, entity, await build(), requestId, marker.batchItemId);
     } catch (error) {
       if (
         !(error instanceof QboFaultError) ||
@@ -63,16 +76,19 @@ export class DocumentWriter {
         throw error;
       }
 
-      // A remembered customer, item or account was deleted or made inactive in QuickBooks, and
-      // the fault does not say which. The refused request created nothing, and QuickBooks would
-      // replay its fault for the same requestid, so the retry carries an id derived from it.
+      // A remembered customer or item, or a cached account, tax code or other list entry, was
+      // deleted or made inactive in QuickBooks, and the fault does not say which. The refused
+      // request created nothing, and QuickBooks would replay its fault for the same requestid,
+      // so the retry carries an id derived from it.
       await this.references.forgetRealm(session.realmId);
+      await this.company.reloadLists(session, `QuickBooks fault ${error.code} on a ${entity}`);
 
       return this.post(
         session,
         entity,
         await build(),
         stableRequestId(requestId, 'after-invalid-reference'),
+        marker.batchItemId,
       );
     }
   }
@@ -114,11 +130,17 @@ export class DocumentWriter {
     entity: string,
     body: Record<string, unknown>,
     requestId: string,
+    batchItemId: string | undefined,
   ): Promise<QboTransaction> {
-    const created = await session.create<Record<string, QboTransaction>>(
-      entity.toLowerCase(),
-      body,
-      requestId,
+    const created = await session.withAuthRetry((accessToken) =>
+      this.batches.create<Record<string, QboTransaction>>({
+        realmId: session.realmId,
+        accessToken,
+        entity,
+        body,
+        requestId,
+        itemId: batchItemId,
+      }),
     );
 
     return created[entity]!;

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { type OrderReady, orderReadySchema, parseMessage } from '@qbsync/contracts';
-import { MONGOOSE_CONNECTION } from '@qbsync/platform';
+import { isDuplicateKeyError, MONGOOSE_CONNECTION } from '@qbsync/platform';
 import { type Connection, type Model, Schema } from 'mongoose';
 
 /**
@@ -36,9 +36,34 @@ export class OrderArchiveRepository {
     this.model = connection.model<OrderArchiveDocument>(ORDER_ARCHIVE_MODEL, orderArchiveSchema);
   }
 
-  /** Stores `ready` unless a newer version of the same order is already stored. */
+  /**
+   * Stores `ready` unless a newer version of the same order is already stored. The first version
+   * of an order is inserted without a read, because on FerretDB 1.24 with SQLite an insert stays
+   * cheap as the archive grows, while a replace by `_id` took 2.4 to 3.5 times as long with 2,500
+   * stored documents as with 500 when measured locally. Only a redelivery or a changed order reads
+   * and replaces.
+   */
   async save(ready: OrderReady): Promise<void> {
     const id = archiveId(ready.order.accountId, ready.order.channel, ready.order.channelOrderId);
+    const document: OrderArchiveDocument = {
+      _id: id,
+      ready,
+      orderUpdatedAt: ready.order.updatedAt,
+      storedAt: new Date(),
+    };
+
+    try {
+      // ignoreUndefined: an optional field stays absent, as mongoose would store it, instead of
+      // becoming a null that the order contract rejects on the way back.
+      await this.model.collection.insertOne(document as never, { ignoreUndefined: true });
+
+      return;
+    } catch (error) {
+      if (!isDuplicateKeyError(error)) {
+        throw error;
+      }
+    }
+
     const existing = await this.model
       .findOne({ _id: id }, { orderUpdatedAt: 1 })
       .lean<Pick<OrderArchiveDocument, 'orderUpdatedAt'>>()
@@ -52,11 +77,7 @@ export class OrderArchiveRepository {
       return;
     }
 
-    await this.model.replaceOne(
-      { _id: id },
-      { _id: id, ready, orderUpdatedAt: ready.order.updatedAt, storedAt: new Date() },
-      { upsert: true },
-    );
+    await this.model.replaceOne({ _id: id }, document, { upsert: true });
   }
 
   /** Returns the stored ready order, validated again, or undefined when none arrived yet. */
