@@ -157,6 +157,17 @@ describe('QuickBooks Desktop Queue tab through the gateway', () => {
     expect(result.status).toBe(404);
   });
 
+  it('answers 404 for an unknown entry', async () => {
+    const result = await callGateway<{ message: string }>(
+      stack.current,
+      'POST',
+      `${queuePath}/no-such-entry/retry`,
+    );
+
+    expect(result.status).toBe(404);
+    expect(result.body.message).toContain('queue entry no-such-entry not found');
+  });
+
   it('rejects replacing an order that was not edited', async () => {
     const result = await callGateway<{ message: string }>(
       stack.current,

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { type QbdConnectionStatus } from '@qbsync/contracts';
 import { type RunningService, startService } from '@qbsync/platform';
 import { qbdService } from '@qbsync/qbd';
-import { freePort, withInfrastructure } from '@qbsync/testing';
+import { freePort, waitFor, withInfrastructure } from '@qbsync/testing';
 
 import {
   type ConnectedAccount,
@@ -166,7 +166,23 @@ describe('QuickBooks Desktop through the Web Connector', () => {
   });
 
   it("posts the sample order's partial refund as a credit memo and a card refund", async () => {
-    const company = await sandbox<SandboxCompany>(companyUrl, 'GET');
+    // The refund waits in qbd until its sale is queued, so it may need sessions of its own.
+    const company = await waitFor(
+      async () => {
+        await sandbox<SandboxSession[]>(`${companyUrl}/sessions`, 'POST', {
+          appUrl,
+          userName: pairing.userName,
+          password: pairing.password,
+          maxSessions: 2,
+        });
+        const current = await sandbox<SandboxCompany>(companyUrl, 'GET');
+
+        return current.transactions.some((txn) => txn.type === 'ARRefundCreditCard')
+          ? current
+          : undefined;
+      },
+      { timeoutMs: 30_000, intervalMs: 500, description: 'the refund in the company file' },
+    );
     const creditMemos = company.transactions.filter((txn) => txn.type === 'CreditMemo');
     const cardRefunds = company.transactions.filter((txn) => txn.type === 'ARRefundCreditCard');
 
@@ -197,6 +213,35 @@ describe('QuickBooks Desktop through the Web Connector', () => {
     expect(renewed.password).not.toBe(pairing.password);
     expect(withOld?.authentication).toBe('nvu');
     expect(withNew?.authentication).not.toBe('nvu');
+  });
+
+  it('lists the company file connected after a session', async () => {
+    const connections = await requestGateway<Array<{ kind: string; status: string }>>(
+      stack.current,
+      'GET',
+      `/api/accounts/${account.accountId}/connections`,
+    );
+
+    expect(connections.filter((connection) => connection.kind === 'qbd')).toEqual([
+      expect.objectContaining({ status: 'connected' }),
+    ]);
+  });
+
+  it('keeps one connection when paired again', async () => {
+    const again = await requestGateway<QbdConnectionStatus>(
+      stack.current,
+      'POST',
+      `/api/accounts/${account.accountId}/connections/quickbooks-desktop`,
+      {},
+    );
+    const connections = await requestGateway<Array<{ kind: string; connectionId: string }>>(
+      stack.current,
+      'GET',
+      `/api/accounts/${account.accountId}/connections`,
+    );
+
+    expect(again.connectionId).toBe(pairing.connectionId);
+    expect(connections.filter((connection) => connection.kind === 'qbd')).toHaveLength(1);
   });
 
   it('refuses Desktop pairing for an account that posts to QuickBooks Online', async () => {

@@ -561,6 +561,64 @@ describe('payout deposits, replace and the Queue tab', () => {
       expect(await stateOf(service, `${transactionId(accountId, '6401')}|delete|1`)).toBe('posted');
     });
 
+    /** Posts order `orderId`, then queues the replace of an edited revision without running it. */
+    async function queueReplace(accountId: string, orderId: string) {
+      const pairing = await pair(service, accountId, { autoReplaceEditedOrders: true });
+      const company = newCompany();
+
+      await publishOrder(service, orderReady(accountId, orderId));
+      await waitForEntry(service, transactionId(accountId, orderId));
+      await webConnector(service, pairing, company).runUntilIdle(10);
+      await publishOrder(
+        service,
+        orderReady(accountId, orderId, {
+          updatedAt: '2025-07-03T08:00:00Z',
+          lines: [buildLine({ lineId: 'a', sku: 'MUG', unitPrice: 900 })],
+          totals: { subtotal: 900, discounts: 0, shipping: 0, tax: 0, total: 900 },
+        }),
+      );
+      await waitForEntry(service, `${transactionId(accountId, orderId)}|revision|1`);
+
+      return { pairing, company };
+    }
+
+    it('keeps the receipt when the revision is cancelled', async () => {
+      const accountId = randomUUID();
+      const { pairing, company } = await queueReplace(accountId, '6501');
+      const cancelled = await service.app.get(QueueAdmin).act({
+        accountId,
+        entryId: `${transactionId(accountId, '6501')}|revision|1`,
+        action: 'cancel',
+      });
+
+      await webConnector(service, pairing, company).runUntilIdle(10);
+
+      expect(cancelled.changed).toContainEqual({
+        entryId: `${transactionId(accountId, '6501')}|delete|1`,
+        state: 'cancelled',
+      });
+      expect(company.applied.get('TxnDel') ?? 0).toBe(0);
+      expect(transactionsOf(company, 'SalesReceipt')).toHaveLength(1);
+    });
+
+    it('cancels the revision when the deletion is skipped', async () => {
+      const accountId = randomUUID();
+      const { pairing, company } = await queueReplace(accountId, '6601');
+      const skipped = await service.app.get(QueueAdmin).act({
+        accountId,
+        entryId: `${transactionId(accountId, '6601')}|delete|1`,
+        action: 'skip',
+      });
+
+      await webConnector(service, pairing, company).runUntilIdle(10);
+
+      expect(skipped.changed).toContainEqual({
+        entryId: `${transactionId(accountId, '6601')}|revision|1`,
+        state: 'cancelled',
+      });
+      expect(transactionsOf(company, 'SalesReceipt')).toHaveLength(1);
+    });
+
     it('replaces automatically with autoReplaceEditedOrders', async () => {
       const accountId = randomUUID();
       const pairing = await pair(service, accountId, { autoReplaceEditedOrders: true });

@@ -54,6 +54,8 @@ export const Subjects = {
   QbdPasswordReset: 'qbd.connection.password-reset.1',
   /** Request/reply: the `.qwc` file that adds the company file to the Web Connector. */
   QbdQwcGet: 'qbd.connection.qwc.1',
+  /** Request/reply: a paired company file's state (`QbdConnectionStatus`, without a password). */
+  QbdConnectionStatusGet: 'qbd.connection.status.1',
   /** Request/reply: one page of a QuickBooks Desktop company file's queue, by state. */
   QbdQueueList: 'qbd.queue.list.1',
   /** Request/reply: retry, skip or cancel one QuickBooks Desktop queue entry. */

@@ -24,6 +24,7 @@ import {
   connectionSettingsSchema,
   type ConnectionTestResultReply,
   type OrdersUploadReply,
+  type QbdConnectionStatus,
   type QboConnectionStatus,
   type ResyncReply,
   Subjects,
@@ -134,8 +135,47 @@ export class ConnectionsController {
   @UseGuards(ApiTokenGuard)
   async list(@Param('accountId') accountId: string): Promise<ConnectionDocument[]> {
     await this.requireAccount(accountId);
+    const connections = await this.accounts.listConnections(accountId);
 
-    return this.accounts.listConnections(accountId);
+    return Promise.all(connections.map((connection) => this.withDesktopStatus(connection)));
+  }
+
+  /**
+   * Marks a pending QuickBooks Desktop pairing connected once the Web Connector has run, which only
+   * the qbd service records. When qbd does not reply, the stored status is listed.
+   */
+  private async withDesktopStatus(connection: ConnectionDocument): Promise<ConnectionDocument> {
+    if (connection.kind !== 'qbd' || connection.status !== 'pending') {
+      return connection;
+    }
+
+    try {
+      const status = await this.rpc.send<QbdConnectionStatus>(Subjects.QbdConnectionStatusGet, {
+        accountId: connection.accountId,
+      });
+
+      if (!status.lastSessionAt) {
+        return connection;
+      }
+
+      const connected: ConnectionDocument = {
+        ...connection,
+        status: 'connected',
+        updatedAt: new Date(),
+      };
+
+      await this.accounts.upsertConnection(connected);
+
+      return connected;
+    } catch (error) {
+      this.logger.warn('QuickBooks Desktop status not read; listing the stored status', {
+        accountId: connection.accountId,
+        connectionId: connection.connectionId,
+        reason: error instanceof Error ? error.message : String(error),
+      });
+
+      return connection;
+    }
   }
 
   /** Starts the QuickBooks Online OAuth flow: returns the URL the user opens to approve access. */

@@ -3,6 +3,7 @@ import {
   BadRequestException,
   Inject,
   Injectable,
+  NotFoundException,
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { ClientProxyFactory, type ClientProxy, Transport } from '@nestjs/microservices';
@@ -12,8 +13,9 @@ import { lastValueFrom, timeout } from 'rxjs';
 import { type GatewayConfig } from '../gateway.config';
 
 /**
- * Request/reply to the other services over core NATS. An `invalid_request` reply becomes a 400
- * with the service's own message; a timeout or any other failure becomes a 502.
+ * Request/reply to the other services over core NATS. An `invalid_request` reply becomes a 400 and
+ * a `not_found` reply a 404, each with the service's own message. A timeout or any other failure
+ * becomes a 502.
  */
 @Injectable()
 export class RpcClient implements OnApplicationShutdown {
@@ -41,6 +43,10 @@ export class RpcClient implements OnApplicationShutdown {
 
       if (reply.code === 'invalid_request' || reply.code === 'authorization_failed') {
         throw new BadRequestException(reply.message);
+      }
+
+      if (reply.code === 'not_found') {
+        throw new NotFoundException(reply.message);
       }
 
       this.logger.error('Request to another service failed', error, { subject });

@@ -55,9 +55,9 @@ export class QbdConnectionHandler {
     const now = new Date();
 
     if (existing) {
-      // Pairing again issues a new password and keeps the identifiers, the queue and the lists.
+      // Pairing again issues a new password and keeps the identifiers (the connection id too, so
+      // the account lists one Desktop connection), the queue and the lists.
       await this.companyFiles.update(request.accountId, {
-        connectionId: request.connectionId,
         passwordHash,
         appName: request.appName,
         runEveryNMinutes: request.runEveryNMinutes,
@@ -97,6 +97,14 @@ export class QbdConnectionHandler {
     this.logger.info('Web Connector password changed', { accountId: request.accountId });
 
     return { ...(await this.status(request.accountId)), password };
+  }
+
+  /** Returns the pairing's state, whose `lastSessionAt` is set once the Web Connector has run. */
+  @MessagePattern(Subjects.QbdConnectionStatusGet)
+  async getStatus(@Payload() payload: unknown): Promise<QbdConnectionStatus> {
+    const request = parse(qbdQwcGetSchema, payload);
+
+    return this.status(request.accountId);
   }
 
   @MessagePattern(Subjects.QbdQwcGet)

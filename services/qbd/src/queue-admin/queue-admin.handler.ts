@@ -66,7 +66,7 @@ export class QueueAdminHandler {
       return await action();
     } catch (error) {
       if (error instanceof QueueActionError) {
-        throw new RpcException({ code: 'invalid_request', message: error.message });
+        throw new RpcException({ code: error.code, message: error.message });
       }
 
       throw error;

@@ -19,7 +19,16 @@ import { SessionRepository } from '../session/session.repository';
 const LISTED_STATES: QueueState[] = ['queued', 'posted', 'failed', 'held', 'unknown'];
 
 /** A queue action the entry's state does not allow, with the reason for the user. */
-export class QueueActionError extends Error {}
+export class QueueActionError extends Error {
+  /** `not_found` when the entry does not exist for the account, so the gateway returns 404. */
+  constructor(
+    message: string,
+    readonly code: 'invalid_request' | 'not_found' = 'invalid_request',
+  ) {
+    super(message);
+    this.name = 'QueueActionError';
+  }
+}
 
 /**
  * The Queue tab's work: pages of a company file's queue by state, and the retry, skip and cancel
@@ -73,7 +82,8 @@ export class QueueAdmin {
 
     if (!entry || entry.accountId !== request.accountId) {
       throw new QueueActionError(
-        `queue entry ${request.entryId} not found for account ${request.accountId}`,
+        `queue entry ${request.entryId} not found for account ${request.accountId}; list the queue to find its id`,
+        'not_found',
       );
     }
 
@@ -153,7 +163,9 @@ export class QueueAdmin {
     const direct = await this.queue.findDependents(entry.accountId, [entry._id]);
 
     for (const dependent of direct) {
-      if (dependent.body.includes(`{{TxnID:${entry._id}}}`)) {
+      // A skipped TxnDel leaves the old document in QuickBooks, so the revision waiting on the
+      // deletion would post the order a second time.
+      if (entry.requestName === 'TxnDel' || dependent.body.includes(`{{TxnID:${entry._id}}}`)) {
         changed.push(
           ...(await this.cancelTree(dependent, `it needs ${entry._id}, which was skipped`)),
         );
@@ -183,12 +195,62 @@ export class QueueAdmin {
       });
     }
 
-    return { action: 'cancel', changed: await this.cancelTree(entry, 'cancelled by the user') };
+    const done = new Set<string>();
+    const changed = await this.cancelTree(entry, 'cancelled by the user', done);
+
+    // Deletions of a replace that the cancelled entries waited on would remove the posted
+    // document with nothing to take its place, so they are cancelled with them.
+    for (const deletion of await this.pendingDeletionsBefore(changed.map((item) => item.entryId))) {
+      changed.push(
+        ...(await this.cancelTree(
+          deletion,
+          `the revision that replaces its document was cancelled`,
+        )),
+      );
+    }
+
+    return { action: 'cancel', changed };
   }
 
+  /** Returns the TxnDel entries not yet posted or cancelled that `ids` wait on, directly or not. */
+  private async pendingDeletionsBefore(ids: string[]): Promise<QueueEntryDocument[]> {
+    const deletions = new Map<string, QueueEntryDocument>();
+    const seen = new Set(ids);
+    let frontier = ids;
+
+    while (frontier.length > 0) {
+      const entries = await this.queue.findByIds(frontier);
+      const prerequisites = entries
+        .flatMap((entry) => entry.dependsOn)
+        .filter((id) => !seen.has(id));
+
+      prerequisites.forEach((id) => seen.add(id));
+      frontier = [];
+
+      for (const prerequisite of await this.queue.findByIds(prerequisites)) {
+        if (prerequisite.requestName !== 'TxnDel') {
+          continue;
+        }
+
+        if (['queued', 'held', 'failed', 'unknown'].includes(prerequisite.state)) {
+          deletions.set(prerequisite._id, prerequisite);
+        }
+
+        frontier.push(prerequisite._id);
+      }
+    }
+
+    return [...deletions.values()];
+  }
+
+  /**
+   * Cancels `root` and every entry that waits on it. Entries in `done` (cancelled earlier in the
+   * same action) and entries that already posted, were skipped or were cancelled are left alone.
+   */
   private async cancelTree(
     root: QueueEntryDocument,
     reason: string,
+    done = new Set<string>(),
   ): Promise<QbdQueueActionResult['changed']> {
     const changed: QbdQueueActionResult['changed'] = [];
     let level: Array<{ entry: QueueEntryDocument; reason: string }> = [{ entry: root, reason }];
@@ -197,6 +259,11 @@ export class QueueAdmin {
       const next: typeof level = [];
 
       for (const { entry, reason: why } of level) {
+        if (done.has(entry._id) || ['cancelled', 'skipped', 'posted'].includes(entry.state)) {
+          continue;
+        }
+
+        done.add(entry._id);
         await this.queue.setState([entry._id], 'cancelled', {
           status: { code: 0, message: why },
         });
