@@ -75,6 +75,8 @@ function stackEnvironment(infra, options = {}) {
             PUBLIC_URL: this.gatewayUrl,
             QBO_CLIENT_ID: qboClient.QBO_CLIENT_ID,
             QBO_AUTHORIZE_URL: `${sandboxUrl}/oauth2/authorize`,
+            // The Shopify app install talks to the sandbox's shops, never to a real store.
+            SHOPIFY_SHOP_URL: `${sandboxUrl}/{shop}`,
           };
         case 'qbo':
           return {
@@ -87,7 +89,8 @@ function stackEnvironment(infra, options = {}) {
         case 'qbd':
           return { ...common, QBD_PUBLIC_URL: `http://127.0.0.1:${ports.qbd}` };
         case 'connectors':
-          return { ...common, CHANNEL: 'shopify' };
+          // Channel API calls go to the sandbox stand-ins, never to a real store.
+          return { ...common, CHANNEL: 'shopify', CHANNEL_BASE_URL: sandboxUrl };
         default:
           return common;
       }
