@@ -53,11 +53,35 @@ async function main() {
 
     const desktopOk = await postToDesktop(stack);
     process.exitCode = onlineOk && desktopOk ? 0 : 1;
+
+    if (process.env.DEMO_KEEP_RUNNING === '1') {
+      await keepRunning(stack);
+    }
   } finally {
     for (const handle of running.reverse()) {
       await stopService(handle);
     }
   }
+}
+
+/**
+ * Leaves the services running until Ctrl-C, for trying the gateway API on the demo's accounts.
+ * Prints the address and the API token that every request needs.
+ */
+async function keepRunning(stack) {
+  console.log(
+    [
+      '',
+      `The services keep running. Gateway: ${stack.gatewayUrl}`,
+      `API token: ${stack.apiToken}`,
+      `Try: curl -H "Authorization: Bearer ${stack.apiToken}" ${stack.gatewayUrl}/api/accounts/<account id>/sync-events`,
+      'Press Ctrl-C to stop them.',
+    ].join('\n'),
+  );
+  await new Promise((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
 }
 
 /** Shopify's samples include a EUR order, which a US company posts only with multicurrency on. */
