@@ -144,7 +144,7 @@ describe('QuickBooks Desktop Queue tab through the gateway', () => {
     );
 
     expect(result.status).toBe(400);
-    expect(result.body.message).toContain('only a failed entry can be retried');
+    expect(result.body.message).toContain('only a failed or skipped entry can be retried');
   });
 
   it('rejects an unknown action with 404', async () => {

@@ -359,7 +359,7 @@ describe('payout deposits, replace and the Queue tab', () => {
           entryId: depositId(accountId, 'po_200'),
           action: 'retry',
         }),
-      ).rejects.toThrow('only a failed entry can be retried');
+      ).rejects.toThrow('only a failed or skipped entry can be retried');
     });
   });
 
@@ -395,6 +395,31 @@ describe('payout deposits, replace and the Queue tab', () => {
 
       expect(transactionsOf(company, 'SalesReceipt').map((receipt) => receipt.entityName)).toEqual([
         'Ada Lovelace',
+      ]);
+    });
+
+    it('undoes a mistaken skip with retry', async () => {
+      const accountId = randomUUID();
+      const pairing = await pair(service, accountId);
+      const company = newCompany();
+
+      await publishOrder(
+        service,
+        orderReady(accountId, '9051', { customer: { firstName: 'Grace', lastName: 'Hopper' } }),
+      );
+      await waitForEntry(service, transactionId(accountId, '9051'));
+      const customerId = `${accountId}|customer|grace hopper`;
+      const admin = service.app.get(QueueAdmin);
+
+      await admin.act({ accountId, entryId: customerId, action: 'skip' });
+      const retried = await admin.act({ accountId, entryId: customerId, action: 'retry' });
+
+      await webConnector(service, pairing, company).runUntilIdle(10);
+
+      expect(retried.changed).toContainEqual({ entryId: customerId, state: 'queued' });
+      expect(await stateOf(service, customerId)).toBe('posted');
+      expect(transactionsOf(company, 'SalesReceipt').map((receipt) => receipt.entityName)).toEqual([
+        'Grace Hopper',
       ]);
     });
 

@@ -103,22 +103,25 @@ export class QueueAdmin {
     }
   }
 
-  /** Queues a failed entry again and releases the entries held behind it. */
+  /**
+   * Queues a failed entry again, or undoes the skip of a skipped one, and releases the entries held
+   * behind it. Entries cancelled along with a skip stay cancelled and post again on re-sync.
+   */
   private async retry(entry: QueueEntryDocument): Promise<QbdQueueActionResult> {
-    if (entry.state !== 'failed') {
+    if (entry.state !== 'failed' && entry.state !== 'skipped') {
       throw new QueueActionError(
-        `queue entry ${entry._id} is ${entry.state}; only a failed entry can be retried${entry.state === 'held' ? ', so retry the failed entry it waits on' : ''}`,
+        `queue entry ${entry._id} is ${entry.state}; only a failed or skipped entry can be retried${entry.state === 'held' ? ', so retry the failed entry it waits on' : ''}`,
       );
     }
 
-    if (!(await this.queue.requeue(entry._id, ['failed']))) {
+    if (!(await this.queue.requeue(entry._id, ['failed', 'skipped']))) {
       throw new QueueActionError(`queue entry ${entry._id} changed meanwhile; reload the queue`);
     }
 
     await this.outcomes.queueAction(
       entry,
       'retry',
-      `The failed ${entry.requestName} was queued again by the user and goes out in the next Web Connector session`,
+      `The ${entry.state} ${entry.requestName} was queued again by the user and goes out in the next Web Connector session`,
     );
 
     const changed: QbdQueueActionResult['changed'] = [{ entryId: entry._id, state: 'queued' }];
