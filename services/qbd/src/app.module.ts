@@ -4,6 +4,8 @@ import { ScheduleModule } from '@nestjs/schedule';
 import { CogsJournalService } from './cogs/cogs-journal.service';
 import { CompanyFileRepository } from './company/company-file.repository';
 import { QbdConnectionHandler } from './company/qbd-connection.handler';
+import { InventoryAdjustmentIntake } from './inventory-adjustments/inventory-adjustment-intake.service';
+import { InventoryAdjustmentWorker } from './inventory-adjustments/inventory-adjustment.worker';
 import { CompanyListsHandler } from './lists/company-lists.handler';
 import { ListCopyRepository } from './lists/list-copy.repository';
 import { ListRefresh } from './lists/list-refresh';
@@ -42,6 +44,8 @@ import { SummaryPostingService } from './summary/summary-posting.service';
     OrderReplacement,
     PayoutIntake,
     PayoutWorker,
+    InventoryAdjustmentIntake,
+    InventoryAdjustmentWorker,
     QueueAdmin,
     SessionRepository,
     OutcomePublisher,

@@ -5,6 +5,7 @@ import { RulePreviewService } from './api/rule-preview.service';
 import { RuleSetEditorService } from './api/rule-set-editor.service';
 import { RulesApiHandler } from './api/rules-api.handler';
 import { CompanyListsClient } from './company-lists/company-lists.client';
+import { InventoryAdjustmentReceivedWorker } from './inventory-adjustments/inventory-adjustment-received.worker';
 import { OrderReceivedWorker } from './orders/order-received.worker';
 import { PayoutReceivedWorker } from './payouts/payout-received.worker';
 import { ReceivedOrderRepository } from './received-orders/received-order.repository';
@@ -30,6 +31,7 @@ import { RuleSetRepository } from './rule-sets/rule-set.repository';
     OrderReceivedWorker,
     RefundReceivedWorker,
     PayoutReceivedWorker,
+    InventoryAdjustmentReceivedWorker,
   ],
 })
 export class RulesModule {}

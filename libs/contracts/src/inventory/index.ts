@@ -1,1 +1,2 @@
 export * from './inventory.schema';
+export * from './inventory-adjustment.schema';

@@ -38,12 +38,12 @@ export const qbdQueueEntrySchema = z.object({
   kind: z.string(),
   /** The qbXML request without `Rq`, for example `SalesReceiptAdd` or `TxnDel`. */
   requestName: z.string(),
-  /** The order, refund or payout the request came from. */
-  entity: z.enum(['order', 'refund', 'payout']).optional(),
+  /** The order, refund, payout or inventory adjustment the request came from. */
+  entity: z.enum(['order', 'refund', 'payout', 'inventory']).optional(),
   channel: z.string().optional(),
   channelOrderId: z.string().optional(),
   orderNumber: z.string().optional(),
-  /** The refund or payout id when `entity` is not an order. */
+  /** The refund, payout or inventory adjustment id when `entity` is not an order. */
   entityId: z.string().optional(),
   /** Customer or item name of a list entry. */
   listName: z.string().optional(),

@@ -29,6 +29,10 @@ export const Subjects = {
   InventoryPushRequested: 'inventory.push.requested.1',
   /** A connector applied (or failed) an inventory push (JetStream, stream INVENTORY). */
   InventoryPushCompleted: 'inventory.push.completed.1',
+  /** A connector normalised a store's inventory adjustment (JetStream, stream INVENTORY). */
+  InventoryAdjustmentReceived: 'inventory.adjustment.received.1',
+  /** The rules service routed an inventory adjustment to QuickBooks Desktop (stream INVENTORY). */
+  InventoryAdjustmentReadyForQbd: 'inventory.adjustment.ready-qbd.1',
   /** Any service recorded an outcome for the sync activity log (JetStream, stream SYNC). */
   SyncEventRecorded: 'sync.event.recorded.1',
 
@@ -153,6 +157,20 @@ export const Consumers = {
     filterSubject: Subjects.PayoutReceived,
     maxDeliver: 5,
     ackWaitSeconds: 30,
+  },
+  RulesInventoryAdjustmentReceived: {
+    stream: Streams.Inventory,
+    durable: 'rules-inventory-adjustment-received',
+    filterSubject: Subjects.InventoryAdjustmentReceived,
+    maxDeliver: 5,
+    ackWaitSeconds: 30,
+  },
+  QbdInventoryAdjustmentReady: {
+    stream: Streams.Inventory,
+    durable: 'qbd-inventory-adjustment-ready',
+    filterSubject: Subjects.InventoryAdjustmentReadyForQbd,
+    maxDeliver: 8,
+    ackWaitSeconds: 60,
   },
   QboOrderReady: {
     stream: Streams.Orders,

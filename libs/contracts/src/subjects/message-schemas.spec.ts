@@ -18,6 +18,7 @@ const recorded = readdirSync(PREVIOUS_RELEASE)
 describe('messages from the previous release', () => {
   it('covers each subject that release published', () => {
     expect(recorded.map(({ subject }) => subject).sort()).toEqual([
+      'inventory.adjustment.received.1',
       'orders.order.ready-qbo.1',
       'orders.order.received.1',
       'sync.event.recorded.1',

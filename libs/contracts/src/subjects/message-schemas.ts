@@ -1,6 +1,10 @@
 import type { z } from 'zod';
 
 import {
+  inventoryAdjustmentReadySchema,
+  inventoryAdjustmentSchema,
+} from '../inventory/inventory-adjustment.schema';
+import {
   inventoryPushResultSchema,
   inventoryPushSchema,
   inventoryReportedSchema,
@@ -33,6 +37,8 @@ export const MessageSchemas = {
   [Subjects.InventoryReported]: inventoryReportedSchema,
   [Subjects.InventoryPushRequested]: inventoryPushSchema,
   [Subjects.InventoryPushCompleted]: inventoryPushResultSchema,
+  [Subjects.InventoryAdjustmentReceived]: inventoryAdjustmentSchema,
+  [Subjects.InventoryAdjustmentReadyForQbd]: inventoryAdjustmentReadySchema,
   [Subjects.SyncEventRecorded]: syncEventSchema,
 } as const satisfies Record<string, z.ZodType>;
 

@@ -1,5 +1,6 @@
 import {
   type Channel,
+  type InventoryAdjustment,
   type InventoryLevel,
   type InventoryPushResult,
   type Order,
@@ -261,6 +262,7 @@ export type ChannelEvent =
   | { kind: 'refund'; refund: Refund; revision: string }
   | { kind: 'payout'; payout: Payout; revision: string }
   | { kind: 'inventory'; levels: InventoryLevel[]; revision: string }
+  | { kind: 'inventory_adjustment'; adjustment: InventoryAdjustment; revision: string }
   | {
       /** A record the webhook named without its content, which `fetchRecord` reads. */
       kind: 'fetch';

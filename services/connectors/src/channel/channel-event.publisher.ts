@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
+  inventoryAdjustmentSchema,
   inventoryReportedSchema,
   orderSchema,
   parseMessage,
@@ -104,7 +105,11 @@ export class ChannelEventPublisher {
 interface PublishTarget {
   subject: string;
   schema:
-    typeof orderSchema | typeof refundSchema | typeof payoutSchema | typeof inventoryReportedSchema;
+    | typeof orderSchema
+    | typeof refundSchema
+    | typeof payoutSchema
+    | typeof inventoryReportedSchema
+    | typeof inventoryAdjustmentSchema;
   payload: unknown;
   messageId: string;
   recordId: string;
@@ -154,6 +159,14 @@ function describeTarget(event: PublishableEvent, connection: ChannelConnection):
         },
         messageId: `${connectionId}:inventory:${event.revision}`,
         recordId: event.revision,
+      };
+    case 'inventory_adjustment':
+      return {
+        subject: Subjects.InventoryAdjustmentReceived,
+        schema: inventoryAdjustmentSchema,
+        payload: event.adjustment,
+        messageId: `${connectionId}:inventory-adjustment:${event.adjustment.adjustmentId}:${event.revision}`,
+        recordId: event.adjustment.adjustmentId,
       };
   }
 }

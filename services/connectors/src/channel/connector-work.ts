@@ -7,7 +7,11 @@ const eventsJobSchema = z.object({
   type: z.literal('events'),
   connectionId: z.string().min(1),
   // The events were validated against their contracts before they were queued.
-  events: z.array(z.looseObject({ kind: z.enum(['order', 'refund', 'payout', 'inventory']) })),
+  events: z.array(
+    z.looseObject({
+      kind: z.enum(['order', 'refund', 'payout', 'inventory', 'inventory_adjustment']),
+    }),
+  ),
 });
 
 /**

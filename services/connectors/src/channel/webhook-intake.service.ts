@@ -471,6 +471,8 @@ function recordId(event: PublishableEvent): string {
       return event.payout.payoutId;
     case 'inventory':
       return 'levels';
+    case 'inventory_adjustment':
+      return event.adjustment.adjustmentId;
   }
 }
 

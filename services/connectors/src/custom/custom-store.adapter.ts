@@ -13,6 +13,7 @@ import {
   type ParseContext,
 } from '../channel/channel-adapter';
 import { parseCustomOrdersCsv } from './custom-csv';
+import { normaliseCustomInventoryAdjustment } from './custom-inventory-adjustment';
 import {
   cancellationOf,
   type CustomNormaliseContext,
@@ -218,9 +219,10 @@ function normaliseContext(
 }
 
 /**
- * Normalises a batch's `Orders` and `CancelledOrders`. Store filtering happens here, after
- * fetching, so any number of stores works. A bad order becomes a `rejected` event naming its
- * number and field; a batch that is not an object at all throws.
+ * Normalises a batch's `Orders`, `CancelledOrders` and `InventoryAdjustments`. Store filtering
+ * happens here, after fetching, so any number of stores works. It applies to orders only, because
+ * an adjustment names no store. A bad record becomes a `rejected` event naming its number or id
+ * and field. A batch that is not an object at all throws.
  */
 function batchToEvents(
   body: unknown,
@@ -244,12 +246,17 @@ function batchToEvents(
   // would otherwise be accepted as an empty batch and its orders silently dropped.
   const record = body as Record<string, unknown>;
 
-  if (throwOnInvalidBatch && !('Orders' in record) && !('CancelledOrders' in record)) {
-    const near = Object.keys(record).find((key) => /^(cancelled)?orders$/i.test(key));
+  if (
+    throwOnInvalidBatch &&
+    !('Orders' in record) &&
+    !('CancelledOrders' in record) &&
+    !('InventoryAdjustments' in record)
+  ) {
+    const near = Object.keys(record).find((key) => BATCH_LISTS.has(key.toLowerCase()));
 
     throw new ChannelPayloadError(
       near
-        ? `${near}: is not a field of the batch; field names are case-sensitive, so send it as ${near.toLowerCase().startsWith('c') ? 'CancelledOrders' : 'Orders'} (see docs/custom-store.md)`
+        ? `${near}: is not a field of the batch; field names are case-sensitive, so send it as ${BATCH_LISTS.get(near.toLowerCase())} (see docs/custom-store.md)`
         : 'Orders: is missing; send the batch as {"Orders": [...]} (see docs/custom-store.md)',
       'Orders',
     );
@@ -299,8 +306,27 @@ function batchToEvents(
     }
   });
 
+  parsed.data.InventoryAdjustments.forEach((raw, index) => {
+    try {
+      const { adjustment, revision } = normaliseCustomInventoryAdjustment(raw, context);
+
+      events.push({ kind: 'inventory_adjustment', adjustment, revision });
+    } catch (error) {
+      if (!(error instanceof ChannelPayloadError)) {
+        throw error;
+      }
+
+      events.push({ kind: 'rejected', reason: `InventoryAdjustments[${index}]: ${error.message}` });
+    }
+  });
+
   return events;
 }
+
+/** The batch's list fields by their lower-case spelling, to name a miscased one. */
+const BATCH_LISTS = new Map(
+  ['Orders', 'CancelledOrders', 'InventoryAdjustments'].map((name) => [name.toLowerCase(), name]),
+);
 
 async function get(
   call: ChannelCallContext,

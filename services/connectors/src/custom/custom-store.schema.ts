@@ -101,10 +101,12 @@ export const customOrderSchema = z.looseObject({
     .min(1, 'must contain at least one line'),
 });
 
-/** One batch of the pull API, the push API, or the orders of a CSV upload. */
+/** One batch of the pull API or the push API, or the orders of a CSV upload. */
 export const customBatchSchema = z.looseObject({
   Orders: z.array(z.unknown()).default([]),
   CancelledOrders: z.array(z.unknown()).default([]),
+  /** Stock corrections recorded in the store (counts, damage, shrinkage) for QuickBooks. */
+  InventoryAdjustments: z.array(z.unknown()).default([]),
   /** The next page's number, absent on the last page. */
   NextPage: z.union([z.number().int().positive(), z.string().regex(/^\d+$/)]).nullish(),
 });

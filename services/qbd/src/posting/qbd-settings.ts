@@ -60,6 +60,11 @@ export const qbdSettingsSchema = z.object({
    * line a negative payout gets, because QuickBooks rejects a negative deposit.
    */
   payoutClearingAccount: z.string().min(1).default('Payout Clearing'),
+  /**
+   * Account of a store's inventory adjustments (the InventoryAdjustmentAdd AccountRef), unless
+   * the adjustment names its own. QuickBooks posts the value of the quantity change to it.
+   */
+  inventoryAdjustmentAccount: z.string().min(1).default('Inventory Adjustments'),
   /** Delete and repost a posted order's document when the order is edited on the channel. */
   autoReplaceEditedOrders: z.boolean().default(false),
   /** IANA time zone whose calendar day is a summary's period and its document date. */

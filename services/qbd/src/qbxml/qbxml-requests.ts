@@ -502,7 +502,8 @@ export function inventoryAdjustmentAdd(adjustment: {
   refNumber?: string;
   inventorySite?: string;
   memo: string;
-  lines: Array<{ itemName: string; quantityDifference: string }>;
+  /** Each line either changes the quantity on hand (`quantityDifference`) or sets it. */
+  lines: Array<{ itemName: string; quantityDifference?: string; newQuantity?: string }>;
 }): string {
   return element('InventoryAdjustmentAdd', [
     fullNameRef('AccountRef', adjustment.account),
@@ -513,7 +514,12 @@ export function inventoryAdjustmentAdd(adjustment: {
     ...adjustment.lines.map((line) =>
       element('InventoryAdjustmentLineAdd', [
         fullNameRef('ItemRef', line.itemName),
-        element('QuantityAdjustment', textElement('QuantityDifference', line.quantityDifference)),
+        element(
+          'QuantityAdjustment',
+          line.newQuantity === undefined
+            ? textElement('QuantityDifference', line.quantityDifference)
+            : textElement('NewQuantity', line.newQuantity),
+        ),
       ]),
     ),
   ]);

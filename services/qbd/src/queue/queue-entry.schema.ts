@@ -38,14 +38,14 @@ export interface EntryReference {
   source: string;
 }
 
-/** The order, refund or payout a queued request came from, for sync events. */
+/** The order, refund, payout or inventory adjustment a queued request came from, for sync events. */
 export interface EntryOrigin {
-  entity: 'order' | 'refund' | 'payout';
+  entity: 'order' | 'refund' | 'payout' | 'inventory';
   channel: string;
   channelOrderId: string;
   orderNumber: string;
   connectionId: string;
-  /** The refund or payout id when `entity` is refund or payout. */
+  /** The refund, payout or adjustment id when `entity` is not an order. */
   entityId?: string;
   currency: string;
   /** The channel's total in minor units. */

@@ -20,6 +20,7 @@ const DOCUMENT_NAMES: Record<string, string> = {
   ItemServiceAdd: 'service item',
   DepositAdd: 'deposit',
   JournalEntryAdd: 'journal entry',
+  InventoryAdjustmentAdd: 'inventory adjustment',
   TxnDel: 'deletion of the posted document',
 };
 

@@ -16,6 +16,7 @@ import { z } from 'zod';
 
 import { parseRequestBody } from '../common/request-body';
 import {
+  type CustomStoreInventoryAdjustment,
   type CustomStoreOrder,
   CustomStoreStore,
   type SandboxCustomStore,
@@ -35,10 +36,17 @@ const putOrdersSchema = z.object({
     .min(1),
 });
 
+const putInventoryAdjustmentsSchema = z.object({
+  inventoryAdjustments: z
+    .array(z.looseObject({ AdjustmentId: z.string().min(1), AdjustmentDate: z.string().min(1) }))
+    .min(1),
+});
+
 /**
  * A merchant's server implementing the custom store pull API (docs/custom-store.md) under
  * `/custom-store/<storeId>`: HTTP Basic authentication, `GET authenticatetowebservice` and
- * `GET orders` filtered by modification and creation time, status and store, paged.
+ * `GET orders` filtered by modification and creation time, status and store, paged. The first page
+ * also lists the inventory adjustments modified in the window, unfiltered by status and store.
  */
 @Controller()
 export class CustomStoreController {
@@ -67,6 +75,26 @@ export class CustomStoreController {
     return { orders: store.orders.size };
   }
 
+  /** Adds or replaces inventory adjustments by AdjustmentId. */
+  @Post('__sandbox/custom-stores/:storeId/inventory-adjustments')
+  @HttpCode(200)
+  putInventoryAdjustments(
+    @Param('storeId') storeId: string,
+    @Body() body: unknown,
+  ): { inventoryAdjustments: number } {
+    const store = this.require(storeId);
+
+    for (const adjustment of parseRequestBody(putInventoryAdjustmentsSchema, body)
+      .inventoryAdjustments) {
+      store.inventoryAdjustments.set(
+        adjustment.AdjustmentId,
+        adjustment as CustomStoreInventoryAdjustment,
+      );
+    }
+
+    return { inventoryAdjustments: store.inventoryAdjustments.size };
+  }
+
   @Get('__sandbox/custom-stores/:storeId/requests')
   requests(@Param('storeId') storeId: string): { requests: SandboxCustomStore['requests'] } {
     return { requests: this.require(storeId).requests };
@@ -84,7 +112,12 @@ export class CustomStoreController {
     @Param('storeId') storeId: string,
     @Req() request: Request,
     @Query() query: Record<string, string | undefined>,
-  ): { Orders: CustomStoreOrder[]; CancelledOrders: CustomStoreOrder[]; NextPage?: number } {
+  ): {
+    Orders: CustomStoreOrder[];
+    CancelledOrders: CustomStoreOrder[];
+    InventoryAdjustments?: CustomStoreInventoryAdjustment[];
+    NextPage?: number;
+  } {
     const store = this.authorise(storeId, request);
 
     store.requests.push({ path: 'orders', query: { ...query } });
@@ -124,9 +157,21 @@ export class CustomStoreController {
       (order) => String(order.OrderStatus ?? '').toLowerCase() === 'cancelled',
     );
 
+    const adjustments =
+      page === 1
+        ? [...store.inventoryAdjustments.values()].filter((adjustment) =>
+            within(
+              adjustment.ModifiedDate ?? adjustment.AdjustmentDate,
+              query.date_modified_min,
+              query.date_modified_max,
+            ),
+          )
+        : [];
+
     return {
       Orders: orders,
       CancelledOrders: cancelled,
+      ...(adjustments.length > 0 ? { InventoryAdjustments: adjustments } : {}),
       ...(page * pageSize < matching.length ? { NextPage: page + 1 } : {}),
     };
   }

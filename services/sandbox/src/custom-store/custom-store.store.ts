@@ -8,11 +8,20 @@ export type CustomStoreOrder = Record<string, unknown> & {
   StoreName?: string;
 };
 
+/** A stock correction recorded in the store, in the pull API's `InventoryAdjustments` layout. */
+export type CustomStoreInventoryAdjustment = Record<string, unknown> & {
+  AdjustmentId: string;
+  AdjustmentDate: string;
+  ModifiedDate?: string;
+};
+
 export interface SandboxCustomStore {
   storeId: string;
   username: string;
   password: string;
   orders: Map<string, CustomStoreOrder>;
+  /** Inventory adjustments by AdjustmentId. */
+  inventoryAdjustments: Map<string, CustomStoreInventoryAdjustment>;
   /** Requests received, for tests. */
   requests: { path: string; query: Record<string, unknown> }[];
 }
@@ -28,6 +37,7 @@ export class CustomStoreStore {
       username,
       password,
       orders: new Map(),
+      inventoryAdjustments: new Map(),
       requests: [],
     };
 

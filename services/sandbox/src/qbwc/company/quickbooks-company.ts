@@ -139,6 +139,12 @@ const TXN_TYPES = new Set([
   'InventoryAdjustment',
 ]);
 
+/** Item records that keep a quantity on hand, which an inventory adjustment may change. */
+const INVENTORY_ITEM_RET_TYPES: ReadonlySet<string> = new Set([
+  'ItemInventoryRet',
+  'ItemInventoryAssemblyRet',
+]);
+
 /** Account QuickBooks keeps received payments in until a deposit takes them to a bank. */
 const UNDEPOSITED_FUNDS = 'Undeposited Funds';
 
@@ -1328,6 +1334,11 @@ export class QuickBooksCompany {
     return { body: this.renderTxn(txn) };
   }
 
+  /**
+   * Applies an inventory adjustment: every reference is resolved and every line checked before
+   * any quantity changes, so a rejected request leaves the company file as it was. A line's
+   * `NewQuantity` sets the quantity on hand and `QuantityDifference` changes it.
+   */
   private inventoryAdjustmentAdd(
     add: XmlElement,
     txnDate: string,
@@ -1340,17 +1351,33 @@ export class QuickBooksCompany {
       'ClassRef',
     ]);
 
+    const changes: Array<[ListRecord, number]> = [];
+
     for (const line of childrenNamed(add, 'InventoryAdjustmentLineAdd')) {
       const [[, itemName] = ['', '']] = this.resolveRefs(line, 'Inventory Adjustment line', [
         'ItemRef',
       ]);
       const item = this.findList('Item', { fullName: itemName })!;
-      const difference = Number(
-        childText(child(line, 'QuantityAdjustment') ?? line, 'QuantityDifference') ?? '0',
-      );
-      const onHand = Number(fieldOf(item, 'QuantityOnHand') ?? '0') + difference;
 
-      this.editListRecord(item, [['QuantityOnHand', String(onHand)]]);
+      if (!INVENTORY_ITEM_RET_TYPES.has(item.retType)) {
+        // NOTE: the status code real QuickBooks returns for a non-inventory item on an adjustment
+        // line is unverified. The stand-in uses 3140, the code of an invalid reference.
+        throw new RequestError(
+          3140,
+          `There is an invalid reference to QuickBooks Item "${item.fullName}" in the Inventory Adjustment line. QuickBooks error message: The item is not an inventory item, so it has no quantity on hand to adjust.`,
+        );
+      }
+
+      const quantity = child(line, 'QuantityAdjustment') ?? line;
+      const onHand = Number(fieldOf(item, 'QuantityOnHand') ?? '0');
+      const newQuantity = childText(quantity, 'NewQuantity');
+      const difference = Number(childText(quantity, 'QuantityDifference') ?? '0');
+
+      changes.push([item, newQuantity === undefined ? onHand + difference : Number(newQuantity)]);
+    }
+
+    for (const [item, quantityOnHand] of changes) {
+      this.editListRecord(item, [['QuantityOnHand', String(quantityOnHand)]]);
     }
 
     const txn = this.recordTxn('InventoryAdjustment', {
