@@ -41,6 +41,11 @@ export const syncEventSchema = z.object({
   /** Names of the rules that rewrote the order, in the order they ran. */
   appliedRules: z.array(z.string()).optional(),
   realmId: z.string().optional(),
+  /**
+   * The connection's new state when this outcome changes it: `reconnect_needed` after the channel
+   * rejected the stored grant. The gateway shows it in the connection list until the next connect.
+   */
+  connectionStatus: z.enum(['reconnect_needed']).optional(),
   occurredAt: z.iso.datetime({ offset: true }),
 });
 

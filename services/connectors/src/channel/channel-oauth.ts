@@ -293,6 +293,7 @@ export class ChannelOAuthTokenStore {
         entityId: connection.connectionId,
         stage: 'connector',
         status: 'failed',
+        connectionStatus: 'reconnect_needed',
         message:
           `${name} connection ${connection.connectionId} needs to be reconnected: ${name} rejected ` +
           `its ${grantLabel(grant)}, so polling and inventory updates stop until it is reconnected`,

@@ -39,6 +39,14 @@ export class AccountRepository {
     );
   }
 
+  /** Sets the status of a listed connection. An unknown connection id changes nothing. */
+  async setConnectionStatus(
+    connectionId: string,
+    status: ConnectionDocument['status'],
+  ): Promise<void> {
+    await this.connections.updateOne({ connectionId }, { $set: { status, updatedAt: new Date() } });
+  }
+
   async listConnections(accountId: string): Promise<ConnectionDocument[]> {
     return this.connections
       .find({ accountId }, { _id: 0 })

@@ -25,8 +25,11 @@ export interface ConnectionDocument {
   connectionId: string;
   accountId: string;
   kind: Channel | 'qbo' | 'qbd';
-  /** `disconnected` after the merchant uninstalled the channel app or the user disconnected it. */
-  status: 'pending' | 'connected' | 'disconnected';
+  /**
+   * `disconnected` after the merchant uninstalled the channel app or the user disconnected it;
+   * `reconnect_needed` after the channel rejected the stored grant, until the next connect.
+   */
+  status: 'pending' | 'connected' | 'disconnected' | 'reconnect_needed';
   shopDomain?: string;
   /** The channel store's name, as the connection test read it. */
   storeName?: string;
@@ -39,7 +42,11 @@ export const connectionSchema = new Schema<ConnectionDocument>(
     connectionId: { type: String, required: true },
     accountId: { type: String, required: true },
     kind: { type: String, required: true, enum: [...CHANNELS, 'qbo', 'qbd'] },
-    status: { type: String, required: true, enum: ['pending', 'connected', 'disconnected'] },
+    status: {
+      type: String,
+      required: true,
+      enum: ['pending', 'connected', 'disconnected', 'reconnect_needed'],
+    },
     shopDomain: { type: String },
     storeName: { type: String },
     realmId: { type: String },
