@@ -157,6 +157,18 @@ describe('QuickBooks Desktop Queue tab through the gateway', () => {
     expect(result.status).toBe(404);
   });
 
+  it('rejects QuickBooks Online settings on a Desktop account', async () => {
+    const result = await callGateway<{ message: string }>(
+      stack.current,
+      'PUT',
+      `/api/accounts/${account.accountId}/connections/quickbooks-online/settings`,
+      { body: { transactionMode: 'invoice' } },
+    );
+
+    expect(result.status).toBe(400);
+    expect(result.body.message).toContain('posts to QuickBooks Desktop');
+  });
+
   it('answers 404 for an unknown entry', async () => {
     const result = await callGateway<{ message: string }>(
       stack.current,

@@ -1,4 +1,13 @@
-import { Body, Controller, Get, NotFoundException, Param, Put, UseGuards } from '@nestjs/common';
+import {
+  BadRequestException,
+  Body,
+  Controller,
+  Get,
+  NotFoundException,
+  Param,
+  Put,
+  UseGuards,
+} from '@nestjs/common';
 import {
   type QboPostingSettingsReply,
   qboPostingSettingsSchema,
@@ -43,7 +52,14 @@ export class QboSettingsController {
     @Param('accountId') accountId: string,
     @Body() body: unknown,
   ): Promise<QboPostingSettingsReply> {
-    await this.requireAccount(accountId);
+    const account = await this.requireAccount(accountId);
+
+    if (account.target === 'qbd') {
+      throw new BadRequestException(
+        `account ${accountId} posts to QuickBooks Desktop, so QuickBooks Online settings never apply; set Desktop settings when pairing the company file (POST .../connections/quickbooks-desktop)`,
+      );
+    }
+
     // Checked here too, so a bad field is a 400 naming it before anything crosses NATS.
     const settings = parseRequest(qboPostingSettingsSchema, body ?? {});
     const reply = await this.rpc.send<QboPostingSettingsReply>(Subjects.QboPostingSettingsPut, {
@@ -59,9 +75,13 @@ export class QboSettingsController {
     return reply;
   }
 
-  private async requireAccount(accountId: string): Promise<void> {
-    if (!(await this.accounts.findAccount(accountId))) {
+  private async requireAccount(accountId: string) {
+    const account = await this.accounts.findAccount(accountId);
+
+    if (!account) {
       throw new NotFoundException(`account ${accountId} not found`);
     }
+
+    return account;
   }
 }
