@@ -6,9 +6,13 @@
 //   BENCH_RATE=200 BENCH_SECONDS=10 node scripts/bench-connectors.js
 //   BENCH_CHANNELS=shopify,custom node scripts/bench-connectors.js   (normalisation only for these)
 //
-// Every channel in CHANNEL_REGISTRATIONS (services/connectors/src/channel-registrations.ts) that
-// has `benchmarkSamples` is measured: each sample delivery is identified, verified and parsed in
-// a loop, as the webhook handler does, and the orders produced per second are printed.
+// Every channel in CHANNEL_REGISTRATIONS (services/connectors/src/channel-registrations.ts) is
+// measured. A channel with `benchmarkSamples` gets a webhook row: each sample delivery is
+// identified, verified and parsed in a loop, as the webhook handler does. A channel with
+// `benchmarkRecords` gets an API record row: each record's JSON body, as a poll or fetch reads it,
+// is parsed and run through the channel's order normaliser in a loop. BigCommerce and Square
+// webhooks carry only ids, so their orders are counted on the record row. Amazon, eBay, Etsy and
+// Walmart have no order webhooks and get only a record row. Each row prints orders per second.
 //
 // The latency run starts its own nats-server and FerretDB on free ports (through @qbsync/testing),
 // runs the connectors service as a child process with CHANNEL=shopify, connects a shop and sends
@@ -90,6 +94,50 @@ function measureNormalisation(channel, registration) {
     perSecond: orders / seconds,
     perCpuSecond: orders / cpuSeconds,
   };
+}
+
+/**
+ * Runs every benchmark record's normaliser repeatedly for NORMALISE_SECONDS and returns the counts
+ * and the orders normalised per second. A record that throws is counted as rejected.
+ */
+function measureRecordNormalisation(registration) {
+  const records = registration.benchmarkRecords();
+  const deadline = process.hrtime.bigint() + BigInt(Math.round(NORMALISE_SECONDS * 1e9));
+  let orders = 0;
+  let rejected = 0;
+  const started = process.hrtime.bigint();
+  const cpuStarted = process.cpuUsage();
+
+  while (process.hrtime.bigint() < deadline) {
+    for (const record of records) {
+      try {
+        orders += record.normalise();
+      } catch {
+        rejected += 1;
+      }
+    }
+  }
+
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const cpu = process.cpuUsage(cpuStarted);
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+
+  return {
+    samples: records.length,
+    orders,
+    rejected,
+    perSecond: orders / seconds,
+    perCpuSecond: orders / cpuSeconds,
+  };
+}
+
+/** Prints one normalisation row: the channel, what the row measured, and the rates. */
+function printNormalisationRow(channel, source, result) {
+  console.log(
+    `  ${channel.padEnd(12)} ${source.padEnd(12)} ${Math.round(result.perCpuSecond).toLocaleString('en-US').padStart(9)} orders per CPU-second` +
+      `  (${Math.round(result.perSecond).toLocaleString('en-US')}/s wall clock; ${result.samples} ${source === 'webhook' ? 'samples' : 'records'}, ` +
+      `${result.orders} orders, ${result.rejected} rejected)`,
+  );
 }
 
 /** CPU seconds (user + system) a process has used, from /proc; undefined where there is none. */
@@ -286,22 +334,33 @@ async function main() {
   );
 
   for (const [channel, registration] of Object.entries(registrations)) {
-    if (!registration?.benchmarkSamples || (CHANNEL_FILTER && !CHANNEL_FILTER.includes(channel))) {
+    if (!registration || (CHANNEL_FILTER && !CHANNEL_FILTER.includes(channel))) {
       continue;
     }
 
-    const result = measureNormalisation(channel, registration);
-
-    console.log(
-      `  ${channel.padEnd(12)} ${Math.round(result.perCpuSecond).toLocaleString('en-US').padStart(9)} orders per CPU-second` +
-        `  (${Math.round(result.perSecond).toLocaleString('en-US')}/s wall clock; ${result.samples} samples, ` +
-        `${result.orders} orders, ${result.rejected} rejected)`,
-    );
-
-    if (result.orders === 0) {
+    if (!registration.benchmarkSamples && !registration.benchmarkRecords) {
       console.log(
-        `  ${''.padEnd(12)} no orders: this channel's webhooks carry ids only, so its orders are normalised after the API read, which this loop does not measure`,
+        `  ${channel.padEnd(12)} not measured, because its registration has neither benchmarkSamples nor benchmarkRecords. Add one of them`,
       );
+      process.exitCode = 1;
+      continue;
+    }
+
+    if (registration.benchmarkSamples) {
+      const result = measureNormalisation(channel, registration);
+
+      printNormalisationRow(channel, 'webhook', result);
+
+      if (result.orders === 0) {
+        console.log(
+          `  ${''.padEnd(12)} no orders: this channel's webhooks carry ids only, so its orders are normalised after the API read` +
+            (registration.benchmarkRecords ? ', measured on the API record row' : ''),
+        );
+      }
+    }
+
+    if (registration.benchmarkRecords) {
+      printNormalisationRow(channel, 'API records', measureRecordNormalisation(registration));
     }
   }
 

@@ -429,10 +429,23 @@ export interface BenchmarkSample<Credentials = unknown> {
 }
 
 /**
- * One entry of `CHANNEL_REGISTRATIONS` (src/channel-registrations.ts): the adapter, and samples for
- * the connector benchmark. A deployment with `CHANNEL=<name>` loads only its own entry.
+ * One order record as a poll or fetch reads it from the channel's API, for channels whose order
+ * webhooks carry only an id or that have none. `normalise` parses the stored response body and
+ * runs the channel's order normaliser over it, as the adapter does, and returns the number of
+ * orders produced.
+ */
+export interface BenchmarkRecord {
+  name: string;
+  normalise(): number;
+}
+
+/**
+ * One entry of `CHANNEL_REGISTRATIONS` (src/channel-registrations.ts): the adapter, and samples and
+ * records for the connector benchmark. A deployment with `CHANNEL=<name>` loads only its own
+ * entry. Each entry offers at least one of the two benchmark members.
  */
 export interface ChannelRegistration<Credentials = unknown> {
   adapter: ChannelAdapter<Credentials>;
   benchmarkSamples?(): BenchmarkSample<Credentials>[];
+  benchmarkRecords?(): BenchmarkRecord[];
 }

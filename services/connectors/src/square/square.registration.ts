@@ -1,5 +1,11 @@
-import { type BenchmarkSample, type ChannelRegistration } from '../channel/channel-adapter';
-import { readJsonFixture } from '../channel-support/fixture-files';
+import {
+  type BenchmarkRecord,
+  type BenchmarkSample,
+  type ChannelRegistration,
+} from '../channel/channel-adapter';
+import { BENCHMARK_POLL_CONTEXT } from '../channel-support/benchmark-records';
+import { type FixtureJson, readJsonFixture } from '../channel-support/fixture-files';
+import { normaliseSquareOrder } from './square-order.normaliser';
 import { signSquareWebhook } from './square-signature';
 import { squareAdapter, type SquareCredentials } from './square.adapter';
 
@@ -34,7 +40,42 @@ export function squareBenchmarkSamples(): BenchmarkSample<SquareCredentials>[] {
   });
 }
 
+/**
+ * Builds benchmark records from the hand-written RetrieveOrder and SearchOrders responses, as the
+ * adapter reads them after an order webhook or in a poll, with the SKUs it looks up in the catalog.
+ */
+export function squareBenchmarkRecords(): BenchmarkRecord[] {
+  const retrieved = (readJsonFixture('square/retrieve-order.json') as FixtureJson).order;
+  const searched = (readJsonFixture('square/search-orders.json') as FixtureJson)
+    .orders as FixtureJson[];
+  const orders = [
+    { name: 'square retrieve-order', order: retrieved as FixtureJson },
+    ...searched.map((order, index) => ({ name: `square search-orders[${index}]`, order })),
+  ];
+  const skuByVariationId = new Map([
+    ['VAR-MUG-BLUE', 'MUG-BLUE'],
+    ['VAR-TOWEL', 'TOWEL-1'],
+  ]);
+
+  // Not orderBenchmarkRecords, because the Square normaliser also takes the catalog SKUs.
+  return orders.map(({ name, order }) => {
+    const body = JSON.stringify(order);
+
+    return {
+      name,
+      normalise: () => {
+        normaliseSquareOrder(JSON.parse(body) as unknown, BENCHMARK_POLL_CONTEXT, {
+          skuByVariationId,
+        });
+
+        return 1;
+      },
+    };
+  });
+}
+
 export const squareRegistration: ChannelRegistration<SquareCredentials> = {
   adapter: squareAdapter,
   benchmarkSamples: squareBenchmarkSamples,
+  benchmarkRecords: squareBenchmarkRecords,
 };
