@@ -10,15 +10,15 @@ import { type Order, type Refund, Subjects, type SyncEvent } from '@qbsync/contr
 import { waitFor, withInfrastructure } from '@qbsync/testing';
 
 import {
+  connectChannelWithoutBackfill,
   type ConnectorsHarness,
-  createTestAccount,
-  gatewayCall,
+  countPublishedOrders,
   readStream,
   sandboxCall,
   startConnectorsHarness,
   waitForMessages,
 } from './connectors-harness';
-import { type ChannelBench, startChannelBench } from './support/channel-calls';
+import { useChannelBench } from './support/channel-calls';
 
 const infra = withInfrastructure();
 const credentials: BcCredentials = {
@@ -44,22 +44,10 @@ const refundOf218 = {
 };
 
 describe('BigCommerce adapter against the stand-in', () => {
-  let bench: ChannelBench;
-
-  beforeAll(async () => {
-    bench = await startChannelBench(infra.natsUrl);
-  });
-
-  afterAll(async () => {
-    await bench?.stop();
-  });
-
-  beforeEach(async () => {
-    await bench.control('/__sandbox/bigcommerce/reset');
-  });
+  const bench = useChannelBench(infra, 'bigcommerce');
 
   it('polls the published orders page by page, each balanced', async () => {
-    const call = bench.call(bigCommerceAdapter, credentials, { basePath: '/bigcommerce' });
+    const call = bench.current.call(bigCommerceAdapter, credentials, { basePath: '/bigcommerce' });
     const totals: [string, number][] = [];
     let page: string | undefined;
 
@@ -85,7 +73,7 @@ describe('BigCommerce adapter against the stand-in', () => {
   });
 
   it('reads refunds with their order products', async () => {
-    await bench.control('/__sandbox/bigcommerce/refunds', {
+    await bench.current.control('/__sandbox/bigcommerce/refunds', {
       id: 31,
       order_id: 113,
       created: '2024-05-01T10:00:00+00:00',
@@ -94,7 +82,7 @@ describe('BigCommerce adapter against the stand-in', () => {
       payments: [{ id: 1, provider_id: 'testgateway', amount: 20, offline: false }],
     });
 
-    const call = bench.call(bigCommerceAdapter, credentials, { basePath: '/bigcommerce' });
+    const call = bench.current.call(bigCommerceAdapter, credentials, { basePath: '/bigcommerce' });
     const result = await bigCommerceAdapter.pollRefunds!(call, { ...window, pageSize: 50 });
 
     expect(result.events).toEqual([
@@ -107,7 +95,7 @@ describe('BigCommerce adapter against the stand-in', () => {
   });
 
   it('rejects a wrong access token in the connection test', async () => {
-    const call = bench.call(
+    const call = bench.current.call(
       bigCommerceAdapter,
       { ...credentials, accessToken: 'wrong-token-123' },
       { basePath: '/bigcommerce' },
@@ -119,7 +107,7 @@ describe('BigCommerce adapter against the stand-in', () => {
   });
 
   it('sets inventory per location', async () => {
-    const call = bench.call(bigCommerceAdapter, credentials, { basePath: '/bigcommerce' });
+    const call = bench.current.call(bigCommerceAdapter, credentials, { basePath: '/bigcommerce' });
     const results = await bigCommerceAdapter.pushInventory!(call, [
       { sku: 'S-ORAN', locationId: '1', quantity: 9 },
       { sku: 'ABS', locationId: 'warehouse', quantity: 1 },
@@ -135,15 +123,18 @@ describe('BigCommerce adapter against the stand-in', () => {
   });
 
   it('paces itself by the quota headers without a 429', async () => {
-    await bench.control('/__sandbox/bigcommerce/rate-limit', { requestsPerSecond: 1, burst: 2 });
+    await bench.current.control('/__sandbox/bigcommerce/rate-limit', {
+      requestsPerSecond: 1,
+      burst: 2,
+    });
 
-    const call = bench.call(bigCommerceAdapter, credentials, { basePath: '/bigcommerce' });
+    const call = bench.current.call(bigCommerceAdapter, credentials, { basePath: '/bigcommerce' });
     const result = await bigCommerceAdapter.pollOrders!(call, { ...window, pageSize: 50 });
 
     expect(result.events).toHaveLength(3);
     // X-Rate-Limit-Requests-Left reached 0 on the way, and the adapter waited X-Rate-Limit-Time-Reset-Ms.
     expect(
-      (await bench.read<{ throttled: number }>('/__sandbox/bigcommerce/stats')).throttled,
+      (await bench.current.read<{ throttled: number }>('/__sandbox/bigcommerce/stats')).throttled,
     ).toBe(0);
   });
 
@@ -162,7 +153,9 @@ describe('BigCommerce adapter against the stand-in', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 
     try {
-      const call = bench.call(bigCommerceAdapter, credentials, { basePath: '/bigcommerce' });
+      const call = bench.current.call(bigCommerceAdapter, credentials, {
+        basePath: '/bigcommerce',
+      });
       const destination = `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks/bigcommerce`;
 
       await call.http.request({
@@ -176,7 +169,7 @@ describe('BigCommerce adapter against the stand-in', () => {
           headers: { [BC_WEBHOOK_SECRET_HEADER]: credentials.webhookSecret },
         },
       });
-      await bench.control('/__sandbox/bigcommerce/webhooks/fire', {
+      await bench.current.control('/__sandbox/bigcommerce/webhooks/fire', {
         scope: 'store/order/updated',
         orderId: 218,
       });
@@ -206,22 +199,10 @@ describe('BigCommerce adapter against the stand-in', () => {
 });
 
 describe('BigCommerce fetchRecord against the stand-in', () => {
-  let bench: ChannelBench;
-
-  beforeAll(async () => {
-    bench = await startChannelBench(infra.natsUrl);
-  });
-
-  afterAll(async () => {
-    await bench?.stop();
-  });
-
-  beforeEach(async () => {
-    await bench.control('/__sandbox/bigcommerce/reset');
-  });
+  const bench = useChannelBench(infra, 'bigcommerce');
 
   it('reads the order a webhook named', async () => {
-    const call = bench.call(bigCommerceAdapter, credentials, { basePath: '/bigcommerce' });
+    const call = bench.current.call(bigCommerceAdapter, credentials, { basePath: '/bigcommerce' });
     const events = await bigCommerceAdapter.fetchRecord!(call, {
       record: 'order',
       recordId: '218',
@@ -240,14 +221,14 @@ describe('BigCommerce fetchRecord against the stand-in', () => {
   });
 
   it('reads the order with its refunds for a refund webhook', async () => {
-    await bench.control('/__sandbox/bigcommerce/refunds', refundOf218);
-    await bench.control('/__sandbox/bigcommerce/refunds', {
+    await bench.current.control('/__sandbox/bigcommerce/refunds', refundOf218);
+    await bench.current.control('/__sandbox/bigcommerce/refunds', {
       ...refundOf218,
       id: 502,
       order_id: 113,
     });
 
-    const call = bench.call(bigCommerceAdapter, credentials, { basePath: '/bigcommerce' });
+    const call = bench.current.call(bigCommerceAdapter, credentials, { basePath: '/bigcommerce' });
     const events = await bigCommerceAdapter.fetchRecord!(call, {
       record: 'refund',
       recordId: '218',
@@ -263,7 +244,7 @@ describe('BigCommerce fetchRecord against the stand-in', () => {
   });
 
   it('returns nothing for an order the store does not have', async () => {
-    const call = bench.call(bigCommerceAdapter, credentials, { basePath: '/bigcommerce' });
+    const call = bench.current.call(bigCommerceAdapter, credentials, { basePath: '/bigcommerce' });
 
     expect(
       await bigCommerceAdapter.fetchRecord!(call, {
@@ -274,21 +255,6 @@ describe('BigCommerce fetchRecord against the stand-in', () => {
     ).toEqual([]);
   });
 });
-
-/** Reads the connector's count of orders JetStream dropped as already published. */
-async function duplicateOrders(replicaUrl: string): Promise<number> {
-  const text = await (await fetch(`${replicaUrl}/metrics`)).text();
-
-  return text
-    .split('\n')
-    .filter(
-      (line) =>
-        line.startsWith('qbsync_connector_records_published_total{') &&
-        line.includes('kind="order"') &&
-        line.includes('duplicate="true"'),
-    )
-    .reduce((sum, line) => sum + Number(line.split(' ').pop()), 0);
-}
 
 describe('BigCommerce id-only webhooks through the connector', () => {
   let harness: ConnectorsHarness;
@@ -310,20 +276,13 @@ describe('BigCommerce id-only webhooks through the connector', () => {
   beforeAll(async () => {
     harness = await startConnectorsHarness(infra, { channel: 'bigcommerce' });
 
-    const accountId = await createTestAccount(harness, 'BigCommerce webhooks e2e');
     // No backfill and no poll tick during the test, so only the webhooks can publish orders.
-    const reply = await gatewayCall<{ connectionId: string }>(
+    connectionId = await connectChannelWithoutBackfill(
       harness,
-      'POST',
-      `/api/accounts/${accountId}/connections/bigcommerce`,
-      {
-        ...credentials,
-        settings: { baseUrl: `${harness.sandboxUrl}/bigcommerce` },
-        backfillDays: 0,
-      },
+      'bigcommerce',
+      'BigCommerce webhooks e2e',
+      credentials,
     );
-
-    connectionId = reply.body.connectionId;
     await fetch(`${harness.sandboxUrl}/bigcommerce/v3/hooks`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-auth-token': credentials.accessToken },
@@ -365,7 +324,7 @@ describe('BigCommerce id-only webhooks through the connector', () => {
 
     expect(JSON.parse(response.body)).toMatchObject({ status: 'accepted', duplicate: false });
     // The second fetch reads the same revision of order 218, which JetStream drops.
-    await waitFor(async () => (await duplicateOrders(harness.replicas[0].url)) >= 1, {
+    await waitFor(async () => (await countPublishedOrders(harness.replicas[0].url, true)) >= 1, {
       timeoutMs: 30_000,
       description: 'the repeated order counted as a duplicate',
     });

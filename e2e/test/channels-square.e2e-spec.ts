@@ -6,15 +6,14 @@ import { type Order, Subjects, type SyncEvent } from '@qbsync/contracts';
 import { waitFor, withInfrastructure } from '@qbsync/testing';
 
 import {
+  connectChannelWithoutBackfill,
   type ConnectorsHarness,
-  createTestAccount,
-  gatewayCall,
   readStream,
   sandboxCall,
   startConnectorsHarness,
   waitForMessages,
 } from './connectors-harness';
-import { type ChannelBench, startChannelBench } from './support/channel-calls';
+import { useChannelBench } from './support/channel-calls';
 
 const infra = withInfrastructure();
 const credentials: SquareCredentials = {
@@ -34,22 +33,10 @@ const window = {
 };
 
 describe('Square adapter against the stand-in', () => {
-  let bench: ChannelBench;
-
-  beforeAll(async () => {
-    bench = await startChannelBench(infra.natsUrl);
-  });
-
-  afterAll(async () => {
-    await bench?.stop();
-  });
-
-  beforeEach(async () => {
-    await bench.control('/__sandbox/square/reset');
-  });
+  const bench = useChannelBench(infra, 'square');
 
   it('searches orders page by page with SKUs from the catalog', async () => {
-    const call = bench.call(squareAdapter, credentials, { basePath: '/square' });
+    const call = bench.current.call(squareAdapter, credentials, { basePath: '/square' });
     const orders = [];
     let page: string | undefined;
 
@@ -71,7 +58,7 @@ describe('Square adapter against the stand-in', () => {
   });
 
   it('reads refunds and payouts with their entries', async () => {
-    const call = bench.call(squareAdapter, credentials, { basePath: '/square' });
+    const call = bench.current.call(squareAdapter, credentials, { basePath: '/square' });
     const refunds = await squareAdapter.pollRefunds!(call, { ...window, pageSize: 100 });
     const payouts = await squareAdapter.pollPayouts!(call, { ...window, pageSize: 100 });
 
@@ -86,7 +73,7 @@ describe('Square adapter against the stand-in', () => {
   });
 
   it('sets counts by SKU and reads them back', async () => {
-    const call = bench.call(squareAdapter, credentials, { basePath: '/square' });
+    const call = bench.current.call(squareAdapter, credentials, { basePath: '/square' });
     const results = await squareAdapter.pushInventory!(call, [
       { sku: 'MUG-BLUE', locationId: 'L8JMQ2VPKNFPT', quantity: 30 },
       { sku: 'MISSING', locationId: 'L8JMQ2VPKNFPT', quantity: 1 },
@@ -101,7 +88,7 @@ describe('Square adapter against the stand-in', () => {
   });
 
   it('reports a token of another merchant', async () => {
-    const call = bench.call(
+    const call = bench.current.call(
       squareAdapter,
       { ...credentials, merchantId: 'OTHER' },
       { basePath: '/square' },
@@ -113,14 +100,14 @@ describe('Square adapter against the stand-in', () => {
   });
 
   it('retries RATE_LIMITED answers', async () => {
-    await bench.control('/__sandbox/square/rate-limit', { requestsPerSecond: 2, burst: 1 });
+    await bench.current.control('/__sandbox/square/rate-limit', { requestsPerSecond: 2, burst: 1 });
 
-    const call = bench.call(squareAdapter, credentials, { basePath: '/square' });
+    const call = bench.current.call(squareAdapter, credentials, { basePath: '/square' });
     const result = await squareAdapter.pollOrders!(call, { ...window, pageSize: 100 });
 
     expect(result.events).toHaveLength(2);
     expect(
-      (await bench.read<{ throttled: number }>('/__sandbox/square/stats')).throttled,
+      (await bench.current.read<{ throttled: number }>('/__sandbox/square/stats')).throttled,
     ).toBeGreaterThan(0);
   });
 
@@ -139,14 +126,14 @@ describe('Square adapter against the stand-in', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 
     try {
-      await bench.control('/__sandbox/square/webhooks/deliver', {
+      await bench.current.control('/__sandbox/square/webhooks/deliver', {
         targetUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks/square`,
         notificationUrl: credentials.notificationUrl,
         signatureKey: credentials.webhookSignatureKey,
         event: 'webhook-refund-updated',
       });
 
-      const call = bench.call(squareAdapter, credentials, { basePath: '/square' });
+      const call = bench.current.call(squareAdapter, credentials, { basePath: '/square' });
       const receivedAt = new Date().toISOString();
       const delivery = {
         rawBody: received[0].body,
@@ -170,7 +157,7 @@ describe('Square adapter against the stand-in', () => {
   });
 
   it('adds the entries to a payout event', async () => {
-    const call = bench.call(squareAdapter, credentials, { basePath: '/square' });
+    const call = bench.current.call(squareAdapter, credentials, { basePath: '/square' });
     const [event] = (await squareAdapter.pollPayouts!(call, { ...window, pageSize: 100 })).events;
     const bare =
       event.kind === 'payout' ? { ...event, payout: { ...event.payout, transactions: [] } } : event;
@@ -180,7 +167,7 @@ describe('Square adapter against the stand-in', () => {
   });
 
   it('reads the order an order event named', async () => {
-    const call = bench.call(squareAdapter, credentials, { basePath: '/square' });
+    const call = bench.current.call(squareAdapter, credentials, { basePath: '/square' });
     const events = await squareAdapter.fetchRecord!(call, {
       record: 'order',
       recordId: ORDER_ID,
@@ -195,7 +182,7 @@ describe('Square adapter against the stand-in', () => {
   });
 
   it('returns nothing for an order the seller does not have', async () => {
-    const call = bench.call(squareAdapter, credentials, { basePath: '/square' });
+    const call = bench.current.call(squareAdapter, credentials, { basePath: '/square' });
 
     expect(
       await squareAdapter.fetchRecord!(call, {
@@ -230,20 +217,13 @@ describe('Square order events through the connector', () => {
   beforeAll(async () => {
     harness = await startConnectorsHarness(infra, { channel: 'square' });
 
-    const accountId = await createTestAccount(harness, 'Square order events e2e');
     // No backfill and no poll tick during the test, so only the events can publish orders.
-    const reply = await gatewayCall<{ connectionId: string }>(
+    connectionId = await connectChannelWithoutBackfill(
       harness,
-      'POST',
-      `/api/accounts/${accountId}/connections/square`,
-      {
-        ...credentials,
-        settings: { baseUrl: `${harness.sandboxUrl}/square` },
-        backfillDays: 0,
-      },
+      'square',
+      'Square order events e2e',
+      credentials,
     );
-
-    connectionId = reply.body.connectionId;
   }, 180_000);
 
   afterAll(async () => {

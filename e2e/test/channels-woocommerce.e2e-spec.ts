@@ -5,7 +5,7 @@ import { ChannelHttpError } from '@qbsync/connectors/dist/channel/channel-adapte
 import { wooCommerceAdapter, type WooCredentials } from '@qbsync/connectors/dist/woocommerce';
 import { withInfrastructure } from '@qbsync/testing';
 
-import { type ChannelBench, startChannelBench } from './support/channel-calls';
+import { type ChannelBench, useChannelBench } from './support/channel-calls';
 
 const infra = withInfrastructure();
 const credentials = (bench: ChannelBench): WooCredentials => ({
@@ -22,22 +22,12 @@ const window = {
 };
 
 describe('WooCommerce adapter against the stand-in', () => {
-  let bench: ChannelBench;
-
-  beforeAll(async () => {
-    bench = await startChannelBench(infra.natsUrl);
-  });
-
-  afterAll(async () => {
-    await bench?.stop();
-  });
-
-  beforeEach(async () => {
-    await bench.control('/__sandbox/woocommerce/reset');
-  });
+  const bench = useChannelBench(infra, 'woocommerce');
 
   it('polls every published order page by page', async () => {
-    const call = bench.call(wooCommerceAdapter, credentials(bench), { basePath: '/woocommerce' });
+    const call = bench.current.call(wooCommerceAdapter, credentials(bench.current), {
+      basePath: '/woocommerce',
+    });
     const orderIds: string[] = [];
     let page: string | undefined;
 
@@ -56,7 +46,9 @@ describe('WooCommerce adapter against the stand-in', () => {
   });
 
   it('filters by modification time', async () => {
-    const call = bench.call(wooCommerceAdapter, credentials(bench), { basePath: '/woocommerce' });
+    const call = bench.current.call(wooCommerceAdapter, credentials(bench.current), {
+      basePath: '/woocommerce',
+    });
     const result = await wooCommerceAdapter.pollOrders!(call, {
       ...window,
       pageSize: 50,
@@ -71,7 +63,9 @@ describe('WooCommerce adapter against the stand-in', () => {
   });
 
   it('reads refunds of modified orders', async () => {
-    const call = bench.call(wooCommerceAdapter, credentials(bench), { basePath: '/woocommerce' });
+    const call = bench.current.call(wooCommerceAdapter, credentials(bench.current), {
+      basePath: '/woocommerce',
+    });
     const result = await wooCommerceAdapter.pollRefunds!(call, { ...window, pageSize: 50 });
     const refunds = result.events.flatMap((event) =>
       event.kind === 'refund' ? [event.refund] : [],
@@ -84,9 +78,9 @@ describe('WooCommerce adapter against the stand-in', () => {
   });
 
   it('reports a wrong consumer secret', async () => {
-    const call = bench.call(
+    const call = bench.current.call(
       wooCommerceAdapter,
-      { ...credentials(bench), consumerSecret: 'cs_wrong' },
+      { ...credentials(bench.current), consumerSecret: 'cs_wrong' },
       { basePath: '/woocommerce' },
     );
     const result = await wooCommerceAdapter.testConnection(call);
@@ -98,7 +92,9 @@ describe('WooCommerce adapter against the stand-in', () => {
   });
 
   it('passes the connection test with the right key', async () => {
-    const call = bench.call(wooCommerceAdapter, credentials(bench), { basePath: '/woocommerce' });
+    const call = bench.current.call(wooCommerceAdapter, credentials(bench.current), {
+      basePath: '/woocommerce',
+    });
     const result = await wooCommerceAdapter.testConnection(call);
 
     expect(result.storeName).toBe('Sandbox WooCommerce');
@@ -106,7 +102,7 @@ describe('WooCommerce adapter against the stand-in', () => {
   });
 
   it('pushes stock and reads it back', async () => {
-    await bench.control('/__sandbox/woocommerce/products', {
+    await bench.current.control('/__sandbox/woocommerce/products', {
       product: {
         id: 900,
         name: 'Mug',
@@ -116,12 +112,14 @@ describe('WooCommerce adapter against the stand-in', () => {
         stock_quantity: 3,
       },
     });
-    await bench.control('/__sandbox/woocommerce/products', {
+    await bench.current.control('/__sandbox/woocommerce/products', {
       product: { id: 901, name: 'Shirt', sku: '', type: 'variable', variations: [902] },
       variations: [{ id: 902, sku: 'SHIRT-M', manage_stock: true, stock_quantity: 1 }],
     });
 
-    const call = bench.call(wooCommerceAdapter, credentials(bench), { basePath: '/woocommerce' });
+    const call = bench.current.call(wooCommerceAdapter, credentials(bench.current), {
+      basePath: '/woocommerce',
+    });
 
     expect(await wooCommerceAdapter.readInventory!(call)).toEqual([
       { sku: 'MUG-1', locationId: 'default', quantity: 3 },
@@ -151,22 +149,27 @@ describe('WooCommerce adapter against the stand-in', () => {
   });
 
   it('retries after the stand-in answers 429 with Retry-After', async () => {
-    await bench.control('/__sandbox/woocommerce/rate-limit', { requestsPerSecond: 1, burst: 1 });
+    await bench.current.control('/__sandbox/woocommerce/rate-limit', {
+      requestsPerSecond: 1,
+      burst: 1,
+    });
 
-    const call = bench.call(wooCommerceAdapter, credentials(bench), { basePath: '/woocommerce' });
+    const call = bench.current.call(wooCommerceAdapter, credentials(bench.current), {
+      basePath: '/woocommerce',
+    });
     const first = await wooCommerceAdapter.pollOrders!(call, { ...window, pageSize: 50 });
     const second = await wooCommerceAdapter.pollOrders!(call, { ...window, pageSize: 50 });
 
     expect(second.events).toHaveLength(first.events.length);
     expect(
-      (await bench.read<{ throttled: number }>('/__sandbox/woocommerce/stats')).throttled,
+      (await bench.current.read<{ throttled: number }>('/__sandbox/woocommerce/stats')).throttled,
     ).toBeGreaterThan(0);
   });
 
   it('gives up on a rejected request with the status', async () => {
-    const call = bench.call(
+    const call = bench.current.call(
       wooCommerceAdapter,
-      { ...credentials(bench), consumerKey: 'ck_unknown' },
+      { ...credentials(bench.current), consumerKey: 'ck_unknown' },
       { basePath: '/woocommerce' },
     );
 
@@ -190,10 +193,10 @@ describe('WooCommerce adapter against the stand-in', () => {
     try {
       const port = (server.address() as AddressInfo).port;
 
-      await bench.control('/__sandbox/woocommerce/webhooks/deliver', {
+      await bench.current.control('/__sandbox/woocommerce/webhooks/deliver', {
         targetUrl: `http://127.0.0.1:${port}/webhooks/woocommerce`,
         secret: 'woo-e2e-secret',
-        source: `${bench.sandboxUrl}/woocommerce/`,
+        source: `${bench.current.sandboxUrl}/woocommerce/`,
         topic: 'order.updated',
         orderId: 727,
         repeat: 1,
@@ -201,7 +204,10 @@ describe('WooCommerce adapter against the stand-in', () => {
 
       expect(received).toHaveLength(2);
 
-      const connection = bench.call(wooCommerceAdapter, credentials(bench)).connection;
+      const connection = bench.current.call(
+        wooCommerceAdapter,
+        credentials(bench.current),
+      ).connection;
       const delivery = {
         rawBody: received[0].body,
         headers: received[0].headers as Record<string, string>,

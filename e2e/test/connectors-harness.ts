@@ -189,6 +189,52 @@ export async function createTestAccount(harness: ConnectorsHarness, name: string
   return result.body.accountId;
 }
 
+/**
+ * Creates an account and connects it to the channel's stand-in with no backfill of past orders,
+ * and returns the connection id. Throws unless the gateway accepts the connection.
+ */
+export async function connectChannelWithoutBackfill(
+  harness: ConnectorsHarness,
+  channel: string,
+  accountName: string,
+  credentials: object,
+): Promise<string> {
+  const accountId = await createTestAccount(harness, accountName);
+  const path = `/api/accounts/${accountId}/connections/${channel}`;
+  const reply = await gatewayCall<{ connectionId: string }>(harness, 'POST', path, {
+    ...credentials,
+    settings: { baseUrl: `${harness.sandboxUrl}/${channel}` },
+    backfillDays: 0,
+  });
+
+  if (reply.status !== 201 && reply.status !== 200) {
+    throw new Error(`POST ${path} returned ${reply.status}: ${JSON.stringify(reply.body)}`);
+  }
+
+  return reply.body.connectionId;
+}
+
+/**
+ * Reads the replica's count of published orders from its /metrics page: the orders JetStream
+ * dropped as already published when `duplicate` is true, else the orders it stored.
+ */
+export async function countPublishedOrders(
+  replicaUrl: string,
+  duplicate: boolean,
+): Promise<number> {
+  const text = await (await fetch(`${replicaUrl}/metrics`)).text();
+
+  return text
+    .split('\n')
+    .filter(
+      (line) =>
+        line.startsWith('qbsync_connector_records_published_total{') &&
+        line.includes('kind="order"') &&
+        line.includes(`duplicate="${duplicate}"`),
+    )
+    .reduce((sum, line) => sum + Number(line.split(' ').pop()), 0);
+}
+
 const codec = JSONCodec();
 
 /** Reads every message stored under `subject` whose payload belongs to `connectionId`. */

@@ -6,6 +6,7 @@ import { waitFor, withInfrastructure } from '@qbsync/testing';
 
 import {
   type ConnectorsHarness,
+  countPublishedOrders,
   createTestAccount,
   gatewayCall,
   readStream,
@@ -49,20 +50,6 @@ function spreadOrders(firstId: number): {
   }
 
   return { orders, transactions };
-}
-
-async function publishedByReplica(url: string): Promise<number> {
-  const text = await (await fetch(`${url}/metrics`)).text();
-
-  return text
-    .split('\n')
-    .filter(
-      (line) =>
-        line.startsWith('qbsync_connector_records_published_total{') &&
-        line.includes('kind="order"') &&
-        line.includes('duplicate="false"'),
-    )
-    .reduce((sum, line) => sum + Number(line.split(' ').pop()), 0);
 }
 
 describe('two connector replicas', () => {
@@ -124,7 +111,7 @@ describe('two connector replicas', () => {
       },
       { timeoutMs: 180_000, intervalMs: 1000, description: `${ORDER_COUNT} orders` },
     );
-    survivorPublished = await publishedByReplica(second.url);
+    survivorPublished = await countPublishedOrders(second.url, false);
   }, 300_000);
 
   afterAll(async () => {

@@ -1,16 +1,16 @@
 import { createHmac, randomUUID } from 'node:crypto';
 
 import { type QbdConnectionStatus } from '@qbsync/contracts';
-import { type RunningService, startService } from '@qbsync/platform';
-import { qbdService } from '@qbsync/qbd';
+import { type RunningService } from '@qbsync/platform';
 import { createSandboxApp } from '@qbsync/sandbox/dist/app.factory';
 import { fieldOf } from '@qbsync/sandbox/dist/qbwc/company/company-lists';
 import { type QuickBooksCompany } from '@qbsync/sandbox/dist/qbwc/company/quickbooks-company';
 import { QbwcStore } from '@qbsync/sandbox/dist/qbwc/qbwc.store';
-import { freePort, waitFor, withInfrastructure } from '@qbsync/testing';
+import { withInfrastructure } from '@qbsync/testing';
 
-import { listSyncEvents, type LoggedSyncEvent, requestGateway } from './support/gateway';
-import { type Stack, useStack } from './support/stack';
+import { startQbd } from './support/desktop';
+import { requestGateway, waitForSyncEventMatching } from './support/gateway';
+import { useStack } from './support/stack';
 
 const infra = withInfrastructure();
 const PUSH_SECRET = 'inventory-adjustments-e2e-0123456789';
@@ -36,19 +36,6 @@ function countAdjustment(
     Memo: 'Stock count, back room',
     Lines: lines,
   };
-}
-
-async function waitForEvent(
-  stack: Stack,
-  accountId: string,
-  description: string,
-  match: (event: LoggedSyncEvent) => boolean,
-): Promise<LoggedSyncEvent> {
-  return waitFor(async () => (await listSyncEvents(stack, accountId)).find(match), {
-    timeoutMs: 30_000,
-    intervalMs: 200,
-    description,
-  });
 }
 
 describe('QuickBooks Desktop inventory adjustments', () => {
@@ -127,19 +114,7 @@ describe('QuickBooks Desktop inventory adjustments', () => {
   }
 
   beforeAll(async () => {
-    const port = await freePort();
-    const mongo = new URL(infra.current.mongoUri);
-
-    mongo.pathname = '/qbsync-qbd-inventory-adjustments';
-    qbd = await startService(qbdService, {
-      NODE_ENV: 'test',
-      LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'error',
-      HTTP_HOST: '127.0.0.1',
-      HTTP_PORT: String(port),
-      NATS_URL: infra.current.natsUrl,
-      MONGODB_URI: mongo.toString(),
-      QBD_PUBLIC_URL: `http://127.0.0.1:${port}`,
-    });
+    qbd = await startQbd(infra, 'qbsync-qbd-inventory-adjustments');
 
     // A sandbox of its own, so the test can stock the company file with inventory items.
     desktop = await createSandboxApp({ port: 0, host: '127.0.0.1' }, { logger: false });
@@ -175,7 +150,7 @@ describe('QuickBooks Desktop inventory adjustments', () => {
         ]),
       ],
     });
-    await waitForEvent(
+    await waitForSyncEventMatching(
       stack.current,
       accountId,
       'adjustment ADJ-1 queued',
@@ -196,7 +171,7 @@ describe('QuickBooks Desktop inventory adjustments', () => {
   });
 
   it('logs the posted adjustment', async () => {
-    const posted = await waitForEvent(
+    const posted = await waitForSyncEventMatching(
       stack.current,
       accountId,
       'adjustment ADJ-1 posted',
@@ -243,7 +218,7 @@ describe('QuickBooks Desktop inventory adjustments', () => {
         ]),
       ],
     });
-    const failed = await waitForEvent(
+    const failed = await waitForSyncEventMatching(
       stack.current,
       accountId,
       'adjustment ADJ-2 failed',
@@ -276,7 +251,7 @@ describe('QuickBooks Desktop inventory adjustments', () => {
         countAdjustment('ADJ-9', [{ Sku: 'IPOD2008GREEN', QuantityDifference: 1 }]),
       ],
     });
-    const skipped = await waitForEvent(
+    const skipped = await waitForSyncEventMatching(
       stack.current,
       onlineAccountId,
       'adjustment ADJ-9 skipped',

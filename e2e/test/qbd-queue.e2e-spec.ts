@@ -5,37 +5,21 @@ import {
   type QbdQueueActionResult,
   type QbdQueuePage,
 } from '@qbsync/contracts';
-import { type RunningService, startService } from '@qbsync/platform';
-import { qbdService } from '@qbsync/qbd';
-import { freePort, waitFor, withInfrastructure } from '@qbsync/testing';
+import { type RunningService } from '@qbsync/platform';
+import { waitFor, withInfrastructure } from '@qbsync/testing';
 
+import { connectDesktopAccount, requestSandbox, startQbd } from './support/desktop';
 import {
   type ConnectedAccount,
   callGateway,
   listSyncEvents,
   requestGateway,
-  SHOP_DOMAIN,
   waitForSyncEvent,
-  WEBHOOK_SECRET,
 } from './support/gateway';
 import { deliverWebhook, SAMPLE_ORDER_ID, sampleOrder } from './support/shopify';
 import { useStack } from './support/stack';
 
 const infra = withInfrastructure();
-
-async function sandbox<T>(url: string, method: string, body?: unknown): Promise<T> {
-  const response = await fetch(url, {
-    method,
-    headers: { 'Content-Type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-
-  if (!response.ok) {
-    throw new Error(`${method} ${url} returned ${response.status}: ${await response.text()}`);
-  }
-
-  return (await response.json()) as T;
-}
 
 describe('QuickBooks Desktop Queue tab through the gateway', () => {
   const stack = useStack(infra);
@@ -45,38 +29,10 @@ describe('QuickBooks Desktop Queue tab through the gateway', () => {
   let queuePath: string;
 
   beforeAll(async () => {
-    const port = await freePort();
-    const mongo = new URL(infra.current.mongoUri);
+    qbd = await startQbd(infra, 'qbsync-qbd-queue');
+    ({ account, pairing } = await connectDesktopAccount(stack.current, 'Desktop queue shop'));
+    const { accountId } = account;
 
-    mongo.pathname = '/qbsync-qbd-queue';
-    qbd = await startService(qbdService, {
-      NODE_ENV: 'test',
-      LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'error',
-      HTTP_HOST: '127.0.0.1',
-      HTTP_PORT: String(port),
-      NATS_URL: infra.current.natsUrl,
-      MONGODB_URI: mongo.toString(),
-      QBD_PUBLIC_URL: `http://127.0.0.1:${port}`,
-    });
-
-    const { accountId } = await requestGateway<{ accountId: string }>(
-      stack.current,
-      'POST',
-      '/api/accounts',
-      { name: 'Desktop queue shop', target: 'qbd' },
-    );
-
-    await requestGateway(stack.current, 'POST', `/api/accounts/${accountId}/connections/shopify`, {
-      shopDomain: SHOP_DOMAIN,
-      webhookSecret: WEBHOOK_SECRET,
-    });
-    account = { accountId, shopDomain: SHOP_DOMAIN, webhookSecret: WEBHOOK_SECRET, realmId: '' };
-    pairing = await requestGateway<QbdConnectionStatus>(
-      stack.current,
-      'POST',
-      `/api/accounts/${accountId}/connections/quickbooks-desktop`,
-      {},
-    );
     queuePath = `/api/accounts/${accountId}/qbd/queue`;
     await deliverWebhook(stack.current, account, sampleOrder());
     await waitForSyncEvent(stack.current, accountId, String(SAMPLE_ORDER_ID), 'received');
@@ -204,14 +160,17 @@ describe('QuickBooks Desktop Queue tab through the gateway', () => {
     );
     const companyUrl = `${stack.current.sandboxUrl}/qbwc-sandbox/companies/${randomUUID()}`;
 
-    await sandbox(companyUrl, 'PUT', {});
-    await sandbox(`${companyUrl}/sessions`, 'POST', {
+    await requestSandbox(companyUrl, 'PUT', {});
+    await requestSandbox(`${companyUrl}/sessions`, 'POST', {
       appUrl: `${qbd.url}/qbwc`,
       userName: pairing.userName,
       password: pairing.password,
       maxSessions: 10,
     });
-    const company = await sandbox<{ transactions: Array<{ type: string }> }>(companyUrl, 'GET');
+    const company = await requestSandbox<{ transactions: Array<{ type: string }> }>(
+      companyUrl,
+      'GET',
+    );
     const event = await waitFor(
       async () =>
         (await listSyncEvents(stack.current, account.accountId, { status: 'skipped' })).find(

@@ -1,17 +1,15 @@
 import { randomUUID } from 'node:crypto';
 
 import { type QbdConnectionStatus } from '@qbsync/contracts';
-import { type RunningService, startService } from '@qbsync/platform';
-import { qbdService } from '@qbsync/qbd';
-import { freePort, waitFor, withInfrastructure } from '@qbsync/testing';
+import { type RunningService } from '@qbsync/platform';
+import { waitFor, withInfrastructure } from '@qbsync/testing';
 
+import { connectDesktopAccount, requestSandbox, startQbd } from './support/desktop';
 import {
   type ConnectedAccount,
   listSyncEvents,
   requestGateway,
-  SHOP_DOMAIN,
   waitForSyncEvent,
-  WEBHOOK_SECRET,
 } from './support/gateway';
 import { deliverWebhook, SAMPLE_ORDER_ID, sampleOrder } from './support/shopify';
 import { useStack } from './support/stack';
@@ -35,20 +33,6 @@ interface SandboxCompany {
   }>;
 }
 
-async function sandbox<T>(url: string, method: string, body?: unknown): Promise<T> {
-  const response = await fetch(url, {
-    method,
-    headers: { 'Content-Type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-
-  if (!response.ok) {
-    throw new Error(`${method} ${url} returned ${response.status}: ${await response.text()}`);
-  }
-
-  return (await response.json()) as T;
-}
-
 describe('QuickBooks Desktop through the Web Connector', () => {
   const stack = useStack(infra);
   let qbd: RunningService<object>;
@@ -59,41 +43,12 @@ describe('QuickBooks Desktop through the Web Connector', () => {
   let companyUrl: string;
 
   beforeAll(async () => {
-    const port = await freePort();
-    const mongo = new URL(infra.current.mongoUri);
+    qbd = await startQbd(infra, 'qbsync-qbd');
+    ({ account, pairing } = await connectDesktopAccount(stack.current, 'Desktop shop', {
+      appName: 'Desktop shop sync',
+    }));
+    const { accountId } = account;
 
-    mongo.pathname = '/qbsync-qbd';
-    qbd = await startService(qbdService, {
-      NODE_ENV: 'test',
-      LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'error',
-      HTTP_HOST: '127.0.0.1',
-      HTTP_PORT: String(port),
-      NATS_URL: infra.current.natsUrl,
-      MONGODB_URI: mongo.toString(),
-      QBD_PUBLIC_URL: `http://127.0.0.1:${port}`,
-    });
-
-    const { accountId } = await requestGateway<{ accountId: string }>(
-      stack.current,
-      'POST',
-      '/api/accounts',
-      {
-        name: 'Desktop shop',
-        target: 'qbd',
-      },
-    );
-
-    await requestGateway(stack.current, 'POST', `/api/accounts/${accountId}/connections/shopify`, {
-      shopDomain: SHOP_DOMAIN,
-      webhookSecret: WEBHOOK_SECRET,
-    });
-    account = { accountId, shopDomain: SHOP_DOMAIN, webhookSecret: WEBHOOK_SECRET, realmId: '' };
-    pairing = await requestGateway<QbdConnectionStatus>(
-      stack.current,
-      'POST',
-      `/api/accounts/${accountId}/connections/quickbooks-desktop`,
-      { appName: 'Desktop shop sync' },
-    );
     const download = await fetch(
       `${stack.current.gatewayUrl}/api/accounts/${accountId}/connections/quickbooks-desktop/qwc`,
       {
@@ -104,7 +59,7 @@ describe('QuickBooks Desktop through the Web Connector', () => {
     qwc = await download.text();
     appUrl = /<AppURL>([^<]+)<\/AppURL>/.exec(qwc)?.[1] ?? '';
     companyUrl = `${stack.current.sandboxUrl}/qbwc-sandbox/companies/${randomUUID()}`;
-    await sandbox(companyUrl, 'PUT', {});
+    await requestSandbox(companyUrl, 'PUT', {});
   }, 120_000);
 
   afterAll(async () => {
@@ -142,7 +97,7 @@ describe('QuickBooks Desktop through the Web Connector', () => {
     await deliverWebhook(stack.current, account, order);
     await waitForSyncEvent(stack.current, account.accountId, String(SAMPLE_ORDER_ID), 'received');
 
-    const sessions = await sandbox<SandboxSession[]>(`${companyUrl}/sessions`, 'POST', {
+    const sessions = await requestSandbox<SandboxSession[]>(`${companyUrl}/sessions`, 'POST', {
       appUrl,
       userName: pairing.userName,
       password: pairing.password,
@@ -152,7 +107,7 @@ describe('QuickBooks Desktop through the Web Connector', () => {
     await waitForSyncEvent(stack.current, account.accountId, String(SAMPLE_ORDER_ID), 'posted');
     const events = await listSyncEvents(stack.current, account.accountId, { status: 'posted' });
     const posted = events.find((event) => event.documentKind === 'sales_receipt')!;
-    const company = await sandbox<SandboxCompany>(companyUrl, 'GET');
+    const company = await requestSandbox<SandboxCompany>(companyUrl, 'GET');
     const receipts = company.transactions.filter((txn) => txn.type === 'SalesReceipt');
 
     expect(receipts).toHaveLength(1);
@@ -169,13 +124,13 @@ describe('QuickBooks Desktop through the Web Connector', () => {
     // The refund waits in qbd until its sale is queued, so it may need sessions of its own.
     const company = await waitFor(
       async () => {
-        await sandbox<SandboxSession[]>(`${companyUrl}/sessions`, 'POST', {
+        await requestSandbox<SandboxSession[]>(`${companyUrl}/sessions`, 'POST', {
           appUrl,
           userName: pairing.userName,
           password: pairing.password,
           maxSessions: 2,
         });
-        const current = await sandbox<SandboxCompany>(companyUrl, 'GET');
+        const current = await requestSandbox<SandboxCompany>(companyUrl, 'GET');
 
         return current.transactions.some((txn) => txn.type === 'ARRefundCreditCard')
           ? current
@@ -199,12 +154,12 @@ describe('QuickBooks Desktop through the Web Connector', () => {
       'POST',
       `/api/accounts/${account.accountId}/connections/quickbooks-desktop/password`,
     );
-    const [withOld] = await sandbox<SandboxSession[]>(`${companyUrl}/sessions`, 'POST', {
+    const [withOld] = await requestSandbox<SandboxSession[]>(`${companyUrl}/sessions`, 'POST', {
       appUrl,
       userName: pairing.userName,
       password: pairing.password,
     });
-    const [withNew] = await sandbox<SandboxSession[]>(`${companyUrl}/sessions`, 'POST', {
+    const [withNew] = await requestSandbox<SandboxSession[]>(`${companyUrl}/sessions`, 'POST', {
       appUrl,
       userName: renewed.userName,
       password: renewed.password,

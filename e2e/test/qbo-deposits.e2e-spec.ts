@@ -21,6 +21,7 @@ import {
   type LoggedSyncEvent,
   requestGateway,
   waitForSyncEvent,
+  waitForSyncEventMatching,
 } from './support/gateway';
 import {
   type AuditSession,
@@ -29,13 +30,17 @@ import {
   query,
   queuedFaults,
 } from './support/quickbooks';
+import {
+  buildPayout,
+  payoutTransaction,
+  publishPayout,
+  SAMPLE_ORDER_TOTAL,
+} from './support/payouts';
 import { deliverWebhook, orderWithId } from './support/shopify';
 import { type Stack, useStack } from './support/stack';
 
 const infra = withInfrastructure();
 
-/** The Shopify sample order's total, 598.94, which each order of the payouts repeats. */
-const SAMPLE_TOTAL = 59894;
 /** The Shopify sample refund's total, 209.00. */
 const REFUND_TOTAL = 20900;
 const FEE = 1767;
@@ -59,50 +64,12 @@ interface QboDeposit {
   Line: QboDepositLine[];
 }
 
-function transaction(overrides: Partial<PayoutTransaction>): PayoutTransaction {
-  const gross = overrides.gross ?? 0;
-  const fee = overrides.fee ?? 0;
-
-  return { transactionId: 't', type: 'charge', gross, fee, net: gross - fee, ...overrides };
-}
-
-function buildPayout(
-  accountId: string,
-  payoutId: string,
-  transactions: PayoutTransaction[],
-): Payout {
-  return {
-    schemaVersion: 1,
-    accountId,
-    connectionId: 'shopify-payments',
-    channel: 'shopify',
-    payoutId,
-    status: 'paid',
-    date: '2008-01-14',
-    currency: 'USD',
-    amount: transactions.reduce((sum, entry) => sum + entry.net, 0),
-    transactions,
-    source: {
-      kind: 'poll',
-      receivedAt: '2008-01-14T10:00:00Z',
-      rawRef: `shopify:payout:${payoutId}`,
-    },
-  };
-}
-
 function charge(orderId: string): PayoutTransaction {
-  return transaction({
+  return payoutTransaction({
     transactionId: `ch_${orderId}`,
     channelOrderId: orderId,
-    gross: SAMPLE_TOTAL,
+    gross: SAMPLE_ORDER_TOTAL,
     fee: FEE,
-  });
-}
-
-/** Publishes the payout as the Shopify connector does; the rules service routes it to qbo. */
-async function publishPayout(nats: NatsConnection, payout: Payout, delivery: string) {
-  await nats.jetstream().publish(Subjects.PayoutReceived, JSONCodec().encode(payout), {
-    msgID: `payout:${payout.accountId}:${payout.payoutId}:${delivery}`,
   });
 }
 
@@ -152,12 +119,11 @@ async function waitForDepositEvent(
   description: string,
   match: (event: LoggedSyncEvent) => boolean,
 ): Promise<LoggedSyncEvent> {
-  return waitFor(
-    async () =>
-      (await listSyncEvents(stack, accountId)).find(
-        (event) => event.documentKind === 'deposit' && match(event),
-      ),
-    { timeoutMs: 30_000, intervalMs: 200, description },
+  return waitForSyncEventMatching(
+    stack,
+    accountId,
+    description,
+    (event) => event.documentKind === 'deposit' && match(event),
   );
 }
 
@@ -172,6 +138,24 @@ describe('QuickBooks Online deposit match', () => {
     const all = await query<QboDeposit>(audit, 'Deposit', 'select * from Deposit');
 
     return all.filter((deposit) => deposit.PrivateNote === `shopify payout ${payoutId} deposit`);
+  }
+
+  /** Publishes a payout of one charge for the order, and waits for its deposit to reach `status`. */
+  async function publishOrderPayout(
+    accountId: string,
+    payoutId: string,
+    orderId: string,
+    status: 'posted' | 'failed',
+    description: string,
+  ): Promise<LoggedSyncEvent> {
+    await publishPayout(nats, buildPayout(accountId, payoutId, [charge(orderId)]), 'first');
+
+    return waitForDepositEvent(
+      stack.current,
+      accountId,
+      description,
+      (event) => event.entityId === payoutId && event.status === status,
+    );
   }
 
   beforeAll(async () => {
@@ -200,6 +184,21 @@ describe('QuickBooks Online deposit match', () => {
     let deposit: QboDeposit | undefined;
     let amount: number;
 
+    /** Builds payout 80001: a charge for each order, and the refund of the first order. */
+    function payoutWithRefund(): Payout {
+      return buildPayout(account.accountId, '80001', [
+        ...orderIds.map(charge),
+        payoutTransaction({
+          transactionId: 're_1',
+          type: 'refund',
+          channelOrderId: orderIds[0],
+          sourceId: 're-930001',
+          gross: -REFUND_TOTAL,
+          fee: -300,
+        }),
+      ]);
+    }
+
     beforeAll(async () => {
       const refund: RefundReady = {
         refund: {
@@ -216,25 +215,14 @@ describe('QuickBooks Online deposit match', () => {
       await nats.jetstream().publish(Subjects.RefundReadyForQbo, JSONCodec().encode(refund), {
         msgID: `refund:${account.accountId}:re-930001`,
       });
-      await waitFor(
-        async () =>
-          (await listSyncEvents(stack.current, account.accountId)).find(
-            (event) => event.entityId === 're-930001' && event.status === 'posted',
-          ),
-        { timeoutMs: 30_000, intervalMs: 200, description: 'the refund posted' },
+      await waitForSyncEventMatching(
+        stack.current,
+        account.accountId,
+        'the refund posted',
+        (event) => event.entityId === 're-930001' && event.status === 'posted',
       );
 
-      const payout = buildPayout(account.accountId, '80001', [
-        ...orderIds.map(charge),
-        transaction({
-          transactionId: 're_1',
-          type: 'refund',
-          channelOrderId: orderIds[0],
-          sourceId: 're-930001',
-          gross: -REFUND_TOTAL,
-          fee: -300,
-        }),
-      ]);
+      const payout = payoutWithRefund();
 
       amount = payout.amount;
       await publishPayout(nats, payout, 'first');
@@ -262,7 +250,7 @@ describe('QuickBooks Online deposit match', () => {
       );
 
       expect(receipts).toHaveLength(3);
-      expect(receipts?.every((line) => line.Amount === SAMPLE_TOTAL / 100)).toBe(true);
+      expect(receipts?.every((line) => line.Amount === SAMPLE_ORDER_TOTAL / 100)).toBe(true);
     });
 
     it('links the refund receipt as negative', () => {
@@ -284,17 +272,7 @@ describe('QuickBooks Online deposit match', () => {
     });
 
     it('posts nothing on a redelivery', async () => {
-      const payout = buildPayout(account.accountId, '80001', [
-        ...orderIds.map(charge),
-        transaction({
-          transactionId: 're_1',
-          type: 'refund',
-          channelOrderId: orderIds[0],
-          sourceId: 're-930001',
-          gross: -REFUND_TOTAL,
-          fee: -300,
-        }),
-      ]);
+      const payout = payoutWithRefund();
 
       await publishPayout(nats, payout, 'again');
       const skipped = await waitForDepositEvent(
@@ -330,16 +308,12 @@ describe('QuickBooks Online deposit match', () => {
 
       // The order reached the service but has not posted yet, as when its message still waits.
       await stack.current.services.qbo.app.get(OrderArchiveRepository).save(ready);
-      await publishPayout(
-        nats,
-        buildPayout(account.accountId, '80002', [charge('930010')]),
-        'first',
-      );
-      await waitForDepositEvent(
-        stack.current,
+      await publishOrderPayout(
         account.accountId,
+        '80002',
+        '930010',
+        'posted',
         'the deposit of the unposted order posted',
-        (event) => event.entityId === '80002' && event.status === 'posted',
       );
       [deposit] = await depositsOf('80002');
       receiptIds = (
@@ -359,7 +333,7 @@ describe('QuickBooks Online deposit match', () => {
 
     it('links the new sales receipt', () => {
       expect(deposit?.Line[0]?.LinkedTxn?.[0]?.TxnId).toBe(receiptIds[0]);
-      expect(deposit?.TotalAmt).toBe((SAMPLE_TOTAL - FEE) / 100);
+      expect(deposit?.TotalAmt).toBe((SAMPLE_ORDER_TOTAL - FEE) / 100);
     });
   });
 
@@ -373,23 +347,19 @@ describe('QuickBooks Online deposit match', () => {
         message: 'Internal Server Error',
         afterCommit: true,
       });
-      await publishPayout(
-        nats,
-        buildPayout(account.accountId, '80004', [charge('930004')]),
-        'first',
-      );
-      const posted = await waitForDepositEvent(
-        stack.current,
+      const posted = await publishOrderPayout(
         account.accountId,
+        '80004',
+        '930004',
+        'posted',
         'the deposit posted after the unanswered write',
-        (event) => event.entityId === '80004' && event.status === 'posted',
       );
       const landed = await depositsOf('80004');
 
       expect(await queuedFaults(stack.current, account.realmId)).toHaveLength(0);
       expect(landed).toHaveLength(1);
       expect(posted.documentId).toBe(landed[0]?.Id);
-      expect(landed[0]?.TotalAmt).toBe((SAMPLE_TOTAL - FEE) / 100);
+      expect(landed[0]?.TotalAmt).toBe((SAMPLE_ORDER_TOTAL - FEE) / 100);
     }, 60_000);
   });
 
@@ -435,7 +405,7 @@ describe('QuickBooks Online deposit match', () => {
       );
 
       expect(deposit?.TotalAmt).toBe(payout.amount / 100);
-      expect(clearing?.Amount).toBe(SAMPLE_TOTAL / 100);
+      expect(clearing?.Amount).toBe(SAMPLE_ORDER_TOTAL / 100);
       expect(deposit?.Line.some((line) => line.LinkedTxn)).toBe(false);
     }, 60_000);
   });
@@ -447,16 +417,12 @@ describe('QuickBooks Online deposit match', () => {
       });
       await deliverWebhook(stack.current, account, orderWithId(930005));
       await waitForSyncEvent(stack.current, account.accountId, '930005', 'posted');
-      await publishPayout(
-        nats,
-        buildPayout(account.accountId, '80005', [charge('930005')]),
-        'first',
-      );
-      const failed = await waitForDepositEvent(
-        stack.current,
+      const failed = await publishOrderPayout(
         account.accountId,
+        '80005',
+        '930005',
+        'failed',
         'the deposit with a bank fee account failed',
-        (event) => event.entityId === '80005' && event.status === 'failed',
       );
 
       expect(failed.message).toContain(
@@ -484,21 +450,17 @@ describe('QuickBooks Online deposit match', () => {
           ),
         { timeoutMs: 30_000, intervalMs: 200, description: 'the payment of order 930020 posted' },
       );
-      await publishPayout(
-        nats,
-        buildPayout(invoicing.accountId, '80020', [charge('930020')]),
-        'first',
-      );
-      await waitForDepositEvent(
-        stack.current,
+      await publishOrderPayout(
         invoicing.accountId,
+        '80020',
+        '930020',
+        'posted',
         'the deposit of the payment posted',
-        (event) => event.entityId === '80020' && event.status === 'posted',
       );
       const [deposit] = await depositsOf('80020');
 
       expect(deposit?.Line[0]?.LinkedTxn?.[0]?.TxnType).toBe('Payment');
-      expect(deposit?.TotalAmt).toBe((SAMPLE_TOTAL - FEE) / 100);
+      expect(deposit?.TotalAmt).toBe((SAMPLE_ORDER_TOTAL - FEE) / 100);
     }, 90_000);
   });
 });

@@ -1,7 +1,6 @@
 import {
   type Order,
   type OrderReady,
-  type Payout,
   type PayoutTransaction,
   type QboPostingSettingsInput,
   type RefundReady,
@@ -13,16 +12,16 @@ import {
   buildSampleShopifyOrder,
   buildSampleShopifyRefund,
 } from '@qbsync/testing/dist/orders';
-import { waitFor, withInfrastructure } from '@qbsync/testing';
+import { withInfrastructure } from '@qbsync/testing';
 import { connect, JSONCodec, type NatsConnection } from 'nats';
 
 import {
   type ConnectedAccount,
   connectAccount,
   listSyncEvents,
-  type LoggedSyncEvent,
   requestGateway,
   waitForSyncEvent,
+  waitForSyncEventMatching,
 } from './support/gateway';
 import {
   type AuditSession,
@@ -30,13 +29,16 @@ import {
   query,
   type QboSalesReceipt,
 } from './support/quickbooks';
+import {
+  buildPayout,
+  payoutTransaction,
+  publishPayout,
+  SAMPLE_ORDER_TOTAL,
+} from './support/payouts';
 import { deliverWebhook, orderWithId } from './support/shopify';
 import { type Stack, useStack } from './support/stack';
 
 const infra = withInfrastructure();
-
-/** The Shopify sample order's total, 598.94, which each of the payout's orders repeats. */
-const SAMPLE_TOTAL = 59894;
 
 async function putSettings(
   stack: Stack,
@@ -51,45 +53,6 @@ async function putSettings(
   );
 }
 
-function transaction(overrides: Partial<PayoutTransaction>): PayoutTransaction {
-  const gross = overrides.gross ?? 0;
-  const fee = overrides.fee ?? 0;
-
-  return { transactionId: 't', type: 'charge', gross, fee, net: gross - fee, ...overrides };
-}
-
-function buildPayout(
-  accountId: string,
-  payoutId: string,
-  transactions: PayoutTransaction[],
-  amount?: number,
-): Payout {
-  return {
-    schemaVersion: 1,
-    accountId,
-    connectionId: 'shopify-payments',
-    channel: 'shopify',
-    payoutId,
-    status: 'paid',
-    date: '2008-01-14',
-    currency: 'USD',
-    amount: amount ?? transactions.reduce((sum, entry) => sum + entry.net, 0),
-    transactions,
-    source: {
-      kind: 'poll',
-      receivedAt: '2008-01-14T10:00:00Z',
-      rawRef: `shopify:payout:${payoutId}`,
-    },
-  };
-}
-
-/** Publishes the payout as the Shopify connector does; the rules service routes it to qbo. */
-async function publishPayout(nats: NatsConnection, payout: Payout, delivery: string) {
-  await nats.jetstream().publish(Subjects.PayoutReceived, JSONCodec().encode(payout), {
-    msgID: `payout:${payout.accountId}:${payout.payoutId}:${delivery}`,
-  });
-}
-
 /** Publishes an order as the rules service does after rewriting it for QuickBooks Online. */
 async function publishOrder(nats: NatsConnection, order: Order) {
   const ready: OrderReady = {
@@ -102,20 +65,6 @@ async function publishOrder(nats: NatsConnection, order: Order) {
 
   await nats.jetstream().publish(Subjects.OrderReadyForQbo, JSONCodec().encode(ready), {
     msgID: `order:${order.accountId}:${order.channelOrderId}:${order.updatedAt}`,
-  });
-}
-
-/** Waits for an activity log event that `match` accepts. */
-async function waitForEvent(
-  stack: Stack,
-  accountId: string,
-  description: string,
-  match: (event: LoggedSyncEvent) => boolean,
-): Promise<LoggedSyncEvent> {
-  return waitFor(async () => (await listSyncEvents(stack, accountId)).find(match), {
-    timeoutMs: 30_000,
-    intervalMs: 200,
-    description,
   });
 }
 
@@ -151,14 +100,14 @@ describe('QuickBooks Online payouts and summary edits', () => {
 
       transactions = [
         ...orderIds.map((id) =>
-          transaction({
+          payoutTransaction({
             transactionId: `ch_${id}`,
             channelOrderId: String(id),
-            gross: SAMPLE_TOTAL,
+            gross: SAMPLE_ORDER_TOTAL,
             fee: 1767,
           }),
         ),
-        transaction({
+        payoutTransaction({
           transactionId: 're_1',
           type: 'refund',
           channelOrderId: String(orderIds[0]),
@@ -169,7 +118,7 @@ describe('QuickBooks Online payouts and summary edits', () => {
 
       amount = transactions.reduce((sum, entry) => sum + entry.net, 0);
       await publishPayout(nats, buildPayout(account.accountId, '70001', transactions), 'first');
-      await waitForEvent(
+      await waitForSyncEventMatching(
         stack.current,
         account.accountId,
         'the payout posted',
@@ -224,7 +173,7 @@ describe('QuickBooks Online payouts and summary edits', () => {
 
     it('posts nothing on a redelivery', async () => {
       await publishPayout(nats, buildPayout(account.accountId, '70001', transactions), 'again');
-      await waitForEvent(
+      await waitForSyncEventMatching(
         stack.current,
         account.accountId,
         'the redelivery skipped',
@@ -256,7 +205,7 @@ describe('QuickBooks Online payouts and summary edits', () => {
       await nats.jetstream().publish(Subjects.RefundReadyForQbo, JSONCodec().encode(ready), {
         msgID: `refund:${account.accountId}:re-910001`,
       });
-      const skipped = await waitForEvent(
+      const skipped = await waitForSyncEventMatching(
         stack.current,
         account.accountId,
         'the refund left to its payout',
@@ -275,10 +224,10 @@ describe('QuickBooks Online payouts and summary edits', () => {
 
     it('rejects an unbalanced payout with the gap', async () => {
       const transactions = [
-        transaction({
+        payoutTransaction({
           transactionId: 'ch_x',
           channelOrderId: '910002',
-          gross: SAMPLE_TOTAL,
+          gross: SAMPLE_ORDER_TOTAL,
           fee: 1767,
         }),
       ];
@@ -288,7 +237,7 @@ describe('QuickBooks Online payouts and summary edits', () => {
         buildPayout(account.accountId, '70002', transactions, 60000),
         'first',
       );
-      const rejected = await waitForEvent(
+      const rejected = await waitForSyncEventMatching(
         stack.current,
         account.accountId,
         'the unbalanced payout rejected',
@@ -351,7 +300,7 @@ describe('QuickBooks Online payouts and summary edits', () => {
       };
 
       await publishOrder(nats, edited);
-      await waitForEvent(
+      await waitForSyncEventMatching(
         stack.current,
         account.accountId,
         'the edit stored',
@@ -382,7 +331,7 @@ describe('QuickBooks Online payouts and summary edits', () => {
     });
 
     it('logs the correction', async () => {
-      const posted = await waitForEvent(
+      const posted = await waitForSyncEventMatching(
         stack.current,
         account.accountId,
         'the correction posted',

@@ -7,6 +7,7 @@ import { FrameworkHttpClient } from '@qbsync/connectors/dist/channel/channel-htt
 import { SharedRateLimiter } from '@qbsync/connectors/dist/channel/shared-rate-limiter';
 import { AppLogger, createRootLogger } from '@qbsync/platform';
 import { createSandboxApp } from '@qbsync/sandbox/dist/app.factory';
+import { type InfrastructureHandle } from '@qbsync/testing';
 import { connect, type NatsConnection } from 'nats';
 
 type SandboxApp = Awaited<ReturnType<typeof createSandboxApp>>;
@@ -117,4 +118,43 @@ export async function startChannelBench(natsUrl: string): Promise<ChannelBench> 
       await sandbox.close();
     },
   };
+}
+
+export interface ChannelBenchHandle {
+  /** The running bench; throws outside the tests of the describe block that started it. */
+  readonly current: ChannelBench;
+}
+
+/**
+ * Starts a channel bench before the tests of the enclosing describe block and stops it after
+ * them. Before each test it resets the channel's stand-in through `/__sandbox/<channel>/reset`,
+ * so every test starts from the published sample data.
+ */
+export function useChannelBench(infra: InfrastructureHandle, channel: string): ChannelBenchHandle {
+  let bench: ChannelBench | undefined;
+
+  beforeAll(async () => {
+    bench = await startChannelBench(infra.natsUrl);
+  });
+  afterAll(async () => {
+    await bench?.stop();
+    bench = undefined;
+  });
+  beforeEach(async () => {
+    await handle.current.control(`/__sandbox/${channel}/reset`);
+  });
+
+  const handle: ChannelBenchHandle = {
+    get current(): ChannelBench {
+      if (bench === undefined) {
+        throw new Error(
+          'The channel bench is not running: read it inside a test, after useChannelBench() started it',
+        );
+      }
+
+      return bench;
+    },
+  };
+
+  return handle;
 }

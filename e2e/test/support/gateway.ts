@@ -148,3 +148,17 @@ export async function waitForSyncEvent(
     { timeoutMs, intervalMs: 100, description: `a ${status} sync event for order ${orderId}` },
   );
 }
+
+/** Polls the activity log for up to 30 s until `match` accepts an event, and returns that event. */
+export async function waitForSyncEventMatching(
+  stack: Stack,
+  accountId: string,
+  description: string,
+  match: (event: LoggedSyncEvent) => boolean,
+): Promise<LoggedSyncEvent> {
+  return waitFor(async () => (await listSyncEvents(stack, accountId)).find(match), {
+    timeoutMs: 30_000,
+    intervalMs: 200,
+    description,
+  });
+}

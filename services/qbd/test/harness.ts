@@ -1,4 +1,4 @@
-import { type OrderReady, type RefundReady, Subjects } from '@qbsync/contracts';
+import { type OrderReady, type RefundReady, Subjects, type SyncEvent } from '@qbsync/contracts';
 import { JetStreamService, type RunningService, startService } from '@qbsync/platform';
 import {
   seedCompany,
@@ -10,6 +10,7 @@ import {
   type WebConnectorOptions,
 } from '@qbsync/sandbox/dist/qbwc/client/web-connector-client';
 import { type Infrastructure, waitFor } from '@qbsync/testing';
+import { JSONCodec, type NatsConnection } from 'nats';
 
 import { QbdConnectionHandler } from '../src/company/qbd-connection.handler';
 import { type QueueState } from '../src/queue/queue-entry.schema';
@@ -120,4 +121,29 @@ export function transactionsOf(
   type: string,
 ): Array<{ refNumber?: string; memo?: string; total: number; entityName?: string; txnId: string }> {
   return [...company.transactions.values()].filter((txn) => txn.type === type);
+}
+
+/** Appends each sync event the service publishes to `events`, until the connection closes. */
+export function collectSyncEvents(nats: NatsConnection, events: SyncEvent[]): void {
+  const codec = JSONCodec<SyncEvent>();
+  const subscription = nats.subscribe(Subjects.SyncEventRecorded);
+
+  void (async () => {
+    for await (const message of subscription) {
+      events.push(codec.decode(message.data));
+    }
+  })();
+}
+
+/** Waits up to 30 s until `predicate` accepts a collected sync event, and returns the first one. */
+export async function waitForSyncEvent(
+  events: SyncEvent[],
+  predicate: (event: SyncEvent) => boolean,
+): Promise<SyncEvent> {
+  await waitFor(() => events.some(predicate), {
+    timeoutMs: 30_000,
+    description: 'a matching sync event',
+  });
+
+  return events.find(predicate)!;
 }

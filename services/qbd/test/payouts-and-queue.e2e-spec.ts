@@ -12,7 +12,7 @@ import {
 import { JetStreamService, type RunningService } from '@qbsync/platform';
 import { waitFor, withInfrastructure } from '@qbsync/testing';
 import { buildLine, buildOrder } from '@qbsync/testing/dist/orders';
-import { connect, JSONCodec, type NatsConnection } from 'nats';
+import { connect, type NatsConnection } from 'nats';
 
 import { PayoutIntake } from '../src/payouts/payout-intake.service';
 import { type QbdConfig } from '../src/qbd.config';
@@ -20,6 +20,7 @@ import { QueueAdmin } from '../src/queue-admin/queue-admin.service';
 import { QueueIntake } from '../src/queue/queue-intake.service';
 import { SessionRepository } from '../src/session/session.repository';
 import {
+  collectSyncEvents,
   newCompany,
   pair,
   type Pairing,
@@ -27,6 +28,7 @@ import {
   queue,
   startQbd,
   transactionsOf,
+  waitForSyncEvent,
   webConnector,
 } from './harness';
 
@@ -132,28 +134,12 @@ describe('payout deposits, replace and the Queue tab', () => {
   beforeAll(async () => {
     service = await startQbd(infra.current, 'qbd-payouts', { QBD_SESSION_LOCK_IDLE_SECONDS: '1' });
     nats = await connect({ servers: infra.current.natsUrl });
-    const codec = JSONCodec<SyncEvent>();
-    const subscription = nats.subscribe(Subjects.SyncEventRecorded);
-
-    void (async () => {
-      for await (const message of subscription) {
-        events.push(codec.decode(message.data));
-      }
-    })();
+    collectSyncEvents(nats, events);
   }, 120_000);
   afterAll(async () => {
     await nats?.close();
     await service?.stop();
   });
-
-  async function waitForEvent(predicate: (event: SyncEvent) => boolean): Promise<SyncEvent> {
-    await waitFor(() => events.some(predicate), {
-      timeoutMs: 30_000,
-      description: 'a matching sync event',
-    });
-
-    return events.find(predicate)!;
-  }
 
   describe('deposit match', () => {
     const accountId = randomUUID();
@@ -207,7 +193,8 @@ describe('payout deposits, replace and the Queue tab', () => {
       ).toBe(true);
       expect(reports.at(-1)?.authentication).toBe('none');
 
-      const posted = await waitForEvent(
+      const posted = await waitForSyncEvent(
+        events,
         (event) => event.entityId === 'po_100' && event.status === 'posted',
       );
 
@@ -232,7 +219,8 @@ describe('payout deposits, replace and the Queue tab', () => {
       const unbalanced = payoutReady(accountId, 'po_101', [charge('7001', 1000, 59)], 1000);
 
       await publishPayout(service, unbalanced);
-      const failed = await waitForEvent(
+      const failed = await waitForSyncEvent(
+        events,
         (event) => event.entityId === 'po_101' && event.status === 'failed',
       );
 
@@ -247,7 +235,8 @@ describe('payout deposits, replace and the Queue tab', () => {
 
       expect(await intake.queuePayout(early, false)).toBe('retry');
       expect(await intake.queuePayout(early, true)).toBe('ack');
-      const failed = await waitForEvent(
+      const failed = await waitForSyncEvent(
+        events,
         (event) => event.entityId === 'po_102' && event.status === 'failed',
       );
 
@@ -265,7 +254,8 @@ describe('payout deposits, replace and the Queue tab', () => {
           totals: { subtotal: 1500, discounts: 0, shipping: 0, tax: 0, total: 1500 },
         }),
       );
-      await waitForEvent(
+      await waitForSyncEvent(
+        events,
         (event) =>
           event.accountId === accountId &&
           event.channelOrderId === '7001' &&
@@ -324,7 +314,8 @@ describe('payout deposits, replace and the Queue tab', () => {
 
       expect(transactionsOf(company, 'SalesReceipt')).toHaveLength(1);
       expect(transactionsOf(company, 'Deposit').map((deposit) => deposit.total)).toEqual([941]);
-      await waitForEvent(
+      await waitForSyncEvent(
+        events,
         (event) =>
           event.accountId === accountId && event.message.includes('queued again by the user'),
       );
@@ -462,7 +453,8 @@ describe('payout deposits, replace and the Queue tab', () => {
         { entryId: transactionId(accountId, '9201'), state: 'cancelled' },
       ]);
       expect(transactionsOf(company, 'SalesReceipt')).toHaveLength(0);
-      await waitForEvent(
+      await waitForSyncEvent(
+        events,
         (event) =>
           event.accountId === accountId &&
           event.message.includes('removed from the QuickBooks Desktop queue'),
@@ -533,7 +525,8 @@ describe('payout deposits, replace and the Queue tab', () => {
           totals: { subtotal: 3750, discounts: 0, shipping: 0, tax: 0, total: 3750 },
         }),
       );
-      await waitForEvent(
+      await waitForSyncEvent(
+        events,
         (event) =>
           event.accountId === accountId && event.message.includes('was edited on the channel'),
       );

@@ -1,27 +1,23 @@
 import { randomUUID } from 'node:crypto';
 
-import {
-  type Order,
-  type OrderReady,
-  type RefundReady,
-  Subjects,
-  type SyncEvent,
-} from '@qbsync/contracts';
+import { type Order, type OrderReady, type RefundReady, type SyncEvent } from '@qbsync/contracts';
 import { type RunningService } from '@qbsync/platform';
-import { waitFor, withInfrastructure } from '@qbsync/testing';
+import { withInfrastructure } from '@qbsync/testing';
 import { buildLine, buildOrder, buildRefund, buildRefundLine } from '@qbsync/testing/dist/orders';
-import { connect, JSONCodec, type NatsConnection } from 'nats';
+import { connect, type NatsConnection } from 'nats';
 
 import { QueueIntake } from '../src/queue/queue-intake.service';
 import { type QbdConfig } from '../src/qbd.config';
 import { SummaryPostingService } from '../src/summary/summary-posting.service';
 import {
+  collectSyncEvents,
   newCompany,
   pair,
   queue,
   startQbd,
   transactionsOf,
   waitForQueue,
+  waitForSyncEvent,
   webConnector,
 } from './harness';
 
@@ -69,28 +65,12 @@ describe('summaries, COGS journal entries and standalone refunds', () => {
       QBD_SESSION_LOCK_IDLE_SECONDS: '1',
     });
     nats = await connect({ servers: infra.current.natsUrl });
-    const codec = JSONCodec<SyncEvent>();
-    const subscription = nats.subscribe(Subjects.SyncEventRecorded);
-
-    void (async () => {
-      for await (const message of subscription) {
-        events.push(codec.decode(message.data));
-      }
-    })();
+    collectSyncEvents(nats, events);
   }, 120_000);
   afterAll(async () => {
     await nats?.close();
     await service?.stop();
   });
-
-  async function waitForEvent(predicate: (event: SyncEvent) => boolean): Promise<SyncEvent> {
-    await waitFor(() => events.some(predicate), {
-      timeoutMs: 30_000,
-      description: 'a matching sync event',
-    });
-
-    return events.find(predicate)!;
-  }
 
   it('posts a day summary at close and a late order as adjustment', async () => {
     const accountId = randomUUID();
@@ -153,14 +133,16 @@ describe('summaries, COGS journal entries and standalone refunds', () => {
 
     // The next run names the posted summary in each order's events.
     await summaries.queueDue(closedAt);
-    const queued = await waitForEvent(
+    const queued = await waitForSyncEvent(
+      events,
       (event) =>
         event.accountId === accountId &&
         event.channelOrderId === '501' &&
         event.status === 'received' &&
         event.message.startsWith('Queued in'),
     );
-    const posted = await waitForEvent(
+    const posted = await waitForSyncEvent(
+      events,
       (event) =>
         event.accountId === accountId &&
         event.channelOrderId === '502' &&
@@ -187,7 +169,8 @@ describe('summaries, COGS journal entries and standalone refunds', () => {
     expect(afterLate[1]?.memo).toContain('#504');
     expect(afterLate[1]?.memo).not.toContain('#502');
 
-    const redelivered = await waitForEvent(
+    const redelivered = await waitForSyncEvent(
+      events,
       (event) =>
         event.accountId === accountId &&
         event.channelOrderId === '502' &&
@@ -304,7 +287,8 @@ describe('summaries, COGS journal entries and standalone refunds', () => {
     ]);
     expect(journal.refNumber).toBe('601');
 
-    const salePosted = await waitForEvent(
+    const salePosted = await waitForSyncEvent(
+      events,
       (event) =>
         event.accountId === accountId &&
         event.status === 'posted' &&
@@ -360,7 +344,8 @@ describe('summaries, COGS journal entries and standalone refunds', () => {
     expect(await queue(service).countInState(accountId, 'queued')).toBe(0);
 
     expect(await intake.queueRefund(refund, true)).toBe('ack');
-    const standalone = await waitForEvent(
+    const standalone = await waitForSyncEvent(
+      events,
       (event) =>
         event.accountId === accountId &&
         event.entityId === 'r-701' &&

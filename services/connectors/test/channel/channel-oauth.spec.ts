@@ -183,6 +183,19 @@ describe('ChannelOAuthTokenStore', () => {
     });
   }
 
+  /** Stores a Walmart connection with the client secret, under a new id unless one is given. */
+  async function storeWalmartConnection(
+    clientSecret: string,
+    connectionId = `walmart-${randomUUID()}`,
+  ): Promise<ChannelConnection> {
+    return walmartConnections.store({
+      accountId: 'oauth-account',
+      connectionId,
+      credentials: { clientId: 'walmart-client-id', clientSecret },
+      settings: { statusFilter: [], storeFilter: [], pollIntervalMinutes: 5 },
+    });
+  }
+
   function call(
     nats: NatsConnection,
     store: ChannelOAuthTokenStore,
@@ -388,12 +401,7 @@ describe('ChannelOAuthTokenStore', () => {
   }, 30_000);
 
   it('marks a 401 from the token endpoint as reconnect needed', async () => {
-    const connection = await walmartConnections.store({
-      accountId: 'oauth-account',
-      connectionId: `walmart-${randomUUID()}`,
-      credentials: { clientId: 'walmart-client-id', clientSecret: 'wrong-secret-value' },
-      settings: { statusFilter: [], storeFilter: [], pollIntervalMinutes: 5 },
-    });
+    const connection = await storeWalmartConnection('wrong-secret-value');
     const store = walmartStore();
 
     await expect(call(natsA, store, connection).accessTokens!.accessToken()).rejects.toThrow(
@@ -405,24 +413,14 @@ describe('ChannelOAuthTokenStore', () => {
   }, 30_000);
 
   it('clears reconnect needed when stored again', async () => {
-    const connection = await walmartConnections.store({
-      accountId: 'oauth-account',
-      connectionId: `walmart-${randomUUID()}`,
-      credentials: { clientId: 'walmart-client-id', clientSecret: 'wrong-secret-value' },
-      settings: { statusFilter: [], storeFilter: [], pollIntervalMinutes: 5 },
-    });
+    const connection = await storeWalmartConnection('wrong-secret-value');
     const store = walmartStore();
 
     await expect(call(natsA, store, connection).accessTokens!.accessToken()).rejects.toThrow(
       ChannelReconnectNeededError,
     );
 
-    const reconnected = await walmartConnections.store({
-      accountId: 'oauth-account',
-      connectionId: connection.connectionId,
-      credentials: { clientId: 'walmart-client-id', clientSecret: 'walmart-secret-1' },
-      settings: { statusFilter: [], storeFilter: [], pollIntervalMinutes: 5 },
-    });
+    const reconnected = await storeWalmartConnection('walmart-secret-1', connection.connectionId);
 
     await expect(call(natsA, store, reconnected).accessTokens!.accessToken()).resolves.toMatch(
       /^access-/,

@@ -1,20 +1,6 @@
+import { qbxmlMessage, statusOf } from '../../../test/support/qbxml-messages';
+
 import { seedCompany } from './company-seed';
-
-function message(...requests: string[]): string {
-  return `<?xml version="1.0"?><?qbxml version="13.0"?><QBXML><QBXMLMsgsRq onError="continueOnError">${requests.join('')}</QBXMLMsgsRq></QBXML>`;
-}
-
-function statusOf(response: string, requestId: string): { code: number; message: string } {
-  const match = new RegExp(
-    `requestID="${requestId}" statusCode="(\\d+)" statusSeverity="\\w+" statusMessage="([^"]*)"`,
-  ).exec(response);
-
-  if (!match) {
-    throw new Error(`no response ${requestId} in ${response}`);
-  }
-
-  return { code: Number(match[1]), message: match[2]! };
-}
 
 function line(side: 'Debit' | 'Credit', account: string, amount: string, entity?: string): string {
   const entityRef = entity ? `<EntityRef><FullName>${entity}</FullName></EntityRef>` : '';
@@ -30,7 +16,7 @@ describe('QuickBooksCompany journal entries', () => {
   it('records a balanced entry with its lines', () => {
     const company = seedCompany();
     const { response } = company.processMessage(
-      message(
+      qbxmlMessage(
         journalEntry(
           '1',
           line('Debit', 'Cost of Goods Sold', '12.30'),
@@ -49,43 +35,36 @@ describe('QuickBooksCompany journal entries', () => {
     ]);
   });
 
-  it('rejects debits unequal to credits with 3180', () => {
+  it.each([
+    {
+      rejected: 'debits unequal to credits',
+      lines: [
+        line('Debit', 'Cost of Goods Sold', '12.30'),
+        line('Credit', 'Inventory Asset', '12.00'),
+      ],
+      code: 3180,
+      statusMessage: 'not in balance',
+    },
+    {
+      rejected: 'a missing account',
+      lines: [line('Debit', 'COGS:Online', '1.00'), line('Credit', 'Inventory Asset', '1.00')],
+      code: 3140,
+      statusMessage: 'COGS:Online',
+    },
+    { rejected: 'an entry without lines', lines: [], code: 3180, statusMessage: 'empty' },
+  ])('rejects $rejected with $code', ({ lines, code, statusMessage }) => {
     const company = seedCompany();
-    const { response } = company.processMessage(
-      message(
-        journalEntry(
-          '1',
-          line('Debit', 'Cost of Goods Sold', '12.30'),
-          line('Credit', 'Inventory Asset', '12.00'),
-        ),
-      ),
-    );
+    const { response } = company.processMessage(qbxmlMessage(journalEntry('1', ...lines)));
 
-    expect(statusOf(response, '1').code).toBe(3180);
-    expect(statusOf(response, '1').message).toContain('not in balance');
+    expect(statusOf(response, '1').code).toBe(code);
+    expect(statusOf(response, '1').message).toContain(statusMessage);
     expect(company.transactions.size).toBe(0);
-  });
-
-  it('rejects a missing account with 3140', () => {
-    const company = seedCompany();
-    const { response } = company.processMessage(
-      message(
-        journalEntry(
-          '1',
-          line('Debit', 'COGS:Online', '1.00'),
-          line('Credit', 'Inventory Asset', '1.00'),
-        ),
-      ),
-    );
-
-    expect(statusOf(response, '1').code).toBe(3140);
-    expect(statusOf(response, '1').message).toContain('COGS:Online');
   });
 
   it('rejects an A/R line without a customer with 3180', () => {
     const company = seedCompany({ customers: ['Jane Doe'] });
     const { response } = company.processMessage(
-      message(
+      qbxmlMessage(
         journalEntry(
           '1',
           line('Debit', 'Accounts Receivable', '5.00'),
@@ -103,21 +82,13 @@ describe('QuickBooksCompany journal entries', () => {
     expect(statusOf(response, '1').message).toContain('needs a customer');
     expect(statusOf(response, '2').code).toBe(0);
   });
-
-  it('rejects an entry without lines with 3180', () => {
-    const company = seedCompany();
-    const { response } = company.processMessage(message(journalEntry('1')));
-
-    expect(statusOf(response, '1').code).toBe(3180);
-    expect(statusOf(response, '1').message).toContain('empty');
-  });
 });
 
 describe('QuickBooksCompany credit memos and sales orders', () => {
   it('rejects a credit memo without a customer with 3000', () => {
     const company = seedCompany({ items: ['MUG'] });
     const { response } = company.processMessage(
-      message(
+      qbxmlMessage(
         '<CreditMemoAddRq requestID="1"><CreditMemoAdd><TxnDate>2026-12-04</TxnDate>' +
           '<CreditMemoLineAdd><ItemRef><FullName>MUG</FullName></ItemRef><Amount>5.00</Amount></CreditMemoLineAdd></CreditMemoAdd></CreditMemoAddRq>',
       ),
@@ -130,7 +101,7 @@ describe('QuickBooksCompany credit memos and sales orders', () => {
     const company = seedCompany({ items: ['MUG'], customers: ['Channel Refunds'] });
 
     company.processMessage(
-      message(
+      qbxmlMessage(
         '<CreditMemoAddRq requestID="1"><CreditMemoAdd><CustomerRef><FullName>Channel Refunds</FullName></CustomerRef><TxnDate>2026-12-04</TxnDate>' +
           '<CreditMemoLineAdd><ItemRef><FullName>MUG</FullName></ItemRef><Amount>5.00</Amount></CreditMemoLineAdd></CreditMemoAdd></CreditMemoAddRq>',
       ),
@@ -143,7 +114,7 @@ describe('QuickBooksCompany credit memos and sales orders', () => {
   it('posts a sales order with the summed quantity', () => {
     const company = seedCompany({ items: ['MUG'], customers: ['Online Sales Summary'] });
     const { response } = company.processMessage(
-      message(
+      qbxmlMessage(
         '<SalesOrderAddRq requestID="1"><SalesOrderAdd><CustomerRef><FullName>Online Sales Summary</FullName></CustomerRef><TxnDate>2026-12-04</TxnDate>' +
           '<SalesOrderLineAdd><ItemRef><FullName>MUG</FullName></ItemRef><Quantity>3</Quantity><Rate>12.50</Rate><Amount>37.50</Amount></SalesOrderLineAdd></SalesOrderAdd></SalesOrderAddRq>',
       ),

@@ -1,24 +1,10 @@
+import { qbxmlMessage, type QbxmlStatus, statusOf } from '../../../test/support/qbxml-messages';
+
 import { seedCompany } from './company-seed';
 import { type QuickBooksCompany } from './quickbooks-company';
 
-function message(...requests: string[]): string {
-  return `<?xml version="1.0"?><?qbxml version="13.0"?><QBXML><QBXMLMsgsRq onError="continueOnError">${requests.join('')}</QBXMLMsgsRq></QBXML>`;
-}
-
-function statusOf(response: string, requestId: string): { code: number; message: string } {
-  const match = new RegExp(
-    `requestID="${requestId}" statusCode="(\\d+)" statusSeverity="\\w+" statusMessage="([^"]*)"`,
-  ).exec(response);
-
-  if (!match) {
-    throw new Error(`no response ${requestId} in ${response}`);
-  }
-
-  return { code: Number(match[1]), message: match[2]! };
-}
-
-function send(company: QuickBooksCompany, request: string): { code: number; message: string } {
-  return statusOf(company.processMessage(message(request)).response, '1');
+function send(company: QuickBooksCompany, request: string): QbxmlStatus {
+  return statusOf(company.processMessage(qbxmlMessage(request)).response, '1');
 }
 
 /** Adds a sales receipt and returns its TxnID. */
@@ -27,7 +13,7 @@ function salesReceipt(company: QuickBooksCompany, amount: string, depositTo?: st
     ? `<DepositToAccountRef><FullName>${depositTo}</FullName></DepositToAccountRef>`
     : '';
   const { response } = company.processMessage(
-    message(
+    qbxmlMessage(
       `<SalesReceiptAddRq requestID="1"><SalesReceiptAdd><CustomerRef><FullName>Jane Doe</FullName></CustomerRef><TxnDate>2026-03-02</TxnDate>${depositRef}` +
         `<SalesReceiptLineAdd><ItemRef><FullName>Widget</FullName></ItemRef><Amount>${amount}</Amount></SalesReceiptLineAdd></SalesReceiptAdd></SalesReceiptAddRq>`,
     ),
@@ -61,7 +47,7 @@ describe('QuickBooksCompany deposits and deletions', () => {
     const first = salesReceipt(company, '25.00');
     const second = salesReceipt(company, '15.50');
     const { response } = company.processMessage(
-      message(depositAdd([paymentLine(first), paymentLine(second), feeLine('-1.50')])),
+      qbxmlMessage(depositAdd([paymentLine(first), paymentLine(second), feeLine('-1.50')])),
     );
     const deposit = [...company.transactions.values()].find((txn) => txn.type === 'Deposit');
 

@@ -1,28 +1,13 @@
+import { qbxmlMessage, statusOf } from '../../../test/support/qbxml-messages';
+
 import { fieldOf } from './company-lists';
 import { seedCompany } from './company-seed';
 import { type QuickBooksCompany } from './quickbooks-company';
 
-function message(...requests: string[]): string {
-  return `<?xml version="1.0"?><?qbxml version="13.0"?><QBXML><QBXMLMsgsRq onError="continueOnError">${requests.join('')}</QBXMLMsgsRq></QBXML>`;
-}
+/** The adjustment account the seeded company file has. */
+const ACCOUNT_REF = '<AccountRef><FullName>Inventory Adjustment</FullName></AccountRef>';
 
-function statusOf(response: string, requestId: string): { code: number; message: string } {
-  const match = new RegExp(
-    `requestID="${requestId}" statusCode="(\\d+)" statusSeverity="\\w+" statusMessage="([^"]*)"`,
-  ).exec(response);
-
-  if (!match) {
-    throw new Error(`no response ${requestId} in ${response}`);
-  }
-
-  return { code: Number(match[1]), message: match[2]! };
-}
-
-function adjustment(
-  id: string,
-  lines: string[],
-  header = '<AccountRef><FullName>Inventory Adjustment</FullName></AccountRef>',
-): string {
+function adjustment(id: string, lines: string[], header = ACCOUNT_REF): string {
   const body = lines
     .map(
       (line) =>
@@ -56,7 +41,7 @@ describe('QuickBooksCompany inventory adjustments', () => {
   it('applies a quantity difference', () => {
     const company = companyWithStock();
     const { response } = company.processMessage(
-      message(adjustment('1', ['IPOD2008GREEN|<QuantityDifference>-2</QuantityDifference>'])),
+      qbxmlMessage(adjustment('1', ['IPOD2008GREEN|<QuantityDifference>-2</QuantityDifference>'])),
     );
 
     expect(statusOf(response, '1').code).toBe(0);
@@ -67,95 +52,74 @@ describe('QuickBooksCompany inventory adjustments', () => {
   it('sets a new quantity', () => {
     const company = companyWithStock();
     const { response } = company.processMessage(
-      message(adjustment('1', ['IPOD2008BLACK|<NewQuantity>14</NewQuantity>'])),
+      qbxmlMessage(adjustment('1', ['IPOD2008BLACK|<NewQuantity>14</NewQuantity>'])),
     );
 
     expect(statusOf(response, '1').code).toBe(0);
     expect(onHand(company, 'IPOD2008BLACK')).toBe('14');
   });
 
-  it('rejects an unknown item with 3140', () => {
-    const company = companyWithStock();
-    const { response } = company.processMessage(
-      message(
-        adjustment('1', [
-          'IPOD2008GREEN|<QuantityDifference>-2</QuantityDifference>',
-          'NOSUCHSKU|<QuantityDifference>1</QuantityDifference>',
-        ]),
-      ),
-    );
+  it.each([
+    {
+      rejected: 'an unknown item',
+      inventorySites: false,
+      lines: [
+        'IPOD2008GREEN|<QuantityDifference>-2</QuantityDifference>',
+        'NOSUCHSKU|<QuantityDifference>1</QuantityDifference>',
+      ],
+      header: ACCOUNT_REF,
+      code: 3140,
+      statusMessage: 'Item &quot;NOSUCHSKU&quot;',
+    },
+    {
+      rejected: 'a non-inventory item',
+      inventorySites: false,
+      lines: ['Gift Wrap|<QuantityDifference>1</QuantityDifference>'],
+      header: ACCOUNT_REF,
+      code: 3140,
+      statusMessage: 'is not an inventory item',
+    },
+    {
+      rejected: 'an unknown account',
+      inventorySites: false,
+      lines: ['IPOD2008GREEN|<QuantityDifference>-2</QuantityDifference>'],
+      header: '<AccountRef><FullName>Inventory Adjustments</FullName></AccountRef>',
+      code: 3140,
+      statusMessage: 'Account &quot;Inventory Adjustments&quot;',
+    },
+    {
+      rejected: 'a site without the feature',
+      inventorySites: false,
+      lines: ['IPOD2008GREEN|<QuantityDifference>-2</QuantityDifference>'],
+      header: `${ACCOUNT_REF}<InventorySiteRef><FullName>B30</FullName></InventorySiteRef>`,
+      code: 3250,
+      statusMessage: '(inventory sites)',
+    },
+    {
+      rejected: 'an unknown site',
+      inventorySites: true,
+      lines: ['IPOD2008GREEN|<QuantityDifference>-2</QuantityDifference>'],
+      header: `${ACCOUNT_REF}<InventorySiteRef><FullName>Annex</FullName></InventorySiteRef>`,
+      code: 3140,
+      statusMessage: '&quot;Annex&quot;',
+    },
+  ])('rejects $rejected with $code', ({ inventorySites, lines, header, code, statusMessage }) => {
+    const company = companyWithStock({ inventorySites });
+    const { response } = company.processMessage(qbxmlMessage(adjustment('1', lines, header)));
 
-    expect(statusOf(response, '1').code).toBe(3140);
-    expect(statusOf(response, '1').message).toContain('Item &quot;NOSUCHSKU&quot;');
+    expect(statusOf(response, '1').code).toBe(code);
+    expect(statusOf(response, '1').message).toContain(statusMessage);
     expect(onHand(company, 'IPOD2008GREEN')).toBe('10');
-  });
-
-  it('rejects a non-inventory item with 3140', () => {
-    const company = companyWithStock();
-    const { response } = company.processMessage(
-      message(adjustment('1', ['Gift Wrap|<QuantityDifference>1</QuantityDifference>'])),
-    );
-
-    expect(statusOf(response, '1').code).toBe(3140);
-    expect(statusOf(response, '1').message).toContain('is not an inventory item');
-  });
-
-  it('rejects an unknown account with 3140', () => {
-    const company = companyWithStock();
-    const { response } = company.processMessage(
-      message(
-        adjustment(
-          '1',
-          ['IPOD2008GREEN|<QuantityDifference>-2</QuantityDifference>'],
-          '<AccountRef><FullName>Inventory Adjustments</FullName></AccountRef>',
-        ),
-      ),
-    );
-
-    expect(statusOf(response, '1').code).toBe(3140);
-    expect(statusOf(response, '1').message).toContain('Account &quot;Inventory Adjustments&quot;');
-    expect(onHand(company, 'IPOD2008GREEN')).toBe('10');
-  });
-
-  it('rejects a site without the feature with 3250', () => {
-    const company = companyWithStock();
-    const { response } = company.processMessage(
-      message(
-        adjustment(
-          '1',
-          ['IPOD2008GREEN|<QuantityDifference>-2</QuantityDifference>'],
-          '<AccountRef><FullName>Inventory Adjustment</FullName></AccountRef><InventorySiteRef><FullName>B30</FullName></InventorySiteRef>',
-        ),
-      ),
-    );
-
-    expect(statusOf(response, '1').code).toBe(3250);
-  });
-
-  it('rejects an unknown site with 3140', () => {
-    const company = companyWithStock({ inventorySites: true });
-    const { response } = company.processMessage(
-      message(
-        adjustment(
-          '1',
-          ['IPOD2008GREEN|<QuantityDifference>-2</QuantityDifference>'],
-          '<AccountRef><FullName>Inventory Adjustment</FullName></AccountRef><InventorySiteRef><FullName>Annex</FullName></InventorySiteRef>',
-        ),
-      ),
-    );
-
-    expect(statusOf(response, '1').code).toBe(3140);
-    expect(statusOf(response, '1').message).toContain('&quot;Annex&quot;');
   });
 
   it('accepts a known site', () => {
     const company = companyWithStock({ inventorySites: true });
     const { response } = company.processMessage(
-      message(
+      qbxmlMessage(
         adjustment(
           '1',
           ['IPOD2008GREEN|<QuantityDifference>5</QuantityDifference>'],
-          '<AccountRef><FullName>Inventory Adjustment</FullName></AccountRef><InventorySiteRef><FullName>B30</FullName></InventorySiteRef>',
+          `${ACCOUNT_REF}<InventorySiteRef><FullName>B30</FullName></InventorySiteRef>`,
         ),
       ),
     );

@@ -1,21 +1,7 @@
+import { qbxmlMessage, statusOf } from '../../../test/support/qbxml-messages';
+
 import { seedCompany } from './company-seed';
 import { QuickBooksMessageError } from './quickbooks-company';
-
-function message(...requests: string[]): string {
-  return `<?xml version="1.0"?><?qbxml version="13.0"?><QBXML><QBXMLMsgsRq onError="continueOnError">${requests.join('')}</QBXMLMsgsRq></QBXML>`;
-}
-
-function statusOf(response: string, requestId: string): { code: number; message: string } {
-  const match = new RegExp(
-    `requestID="${requestId}" statusCode="(\\d+)" statusSeverity="\\w+" statusMessage="([^"]*)"`,
-  ).exec(response);
-
-  if (!match) {
-    throw new Error(`no response ${requestId} in ${response}`);
-  }
-
-  return { code: Number(match[1]), message: match[2]! };
-}
 
 const customerAdd = (id: string, name: string): string =>
   `<CustomerAddRq requestID="${id}"><CustomerAdd><Name>${name}</Name></CustomerAdd></CustomerAddRq>`;
@@ -23,7 +9,7 @@ const customerAdd = (id: string, name: string): string =>
 describe('QuickBooksCompany', () => {
   it('rejects a name a vendor has with 3100', () => {
     const company = seedCompany({ vendors: ['Acme Supply'] });
-    const { response } = company.processMessage(message(customerAdd('1', 'Acme Supply')));
+    const { response } = company.processMessage(qbxmlMessage(customerAdd('1', 'Acme Supply')));
 
     expect(statusOf(response, '1')).toEqual({
       code: 3100,
@@ -34,7 +20,7 @@ describe('QuickBooksCompany', () => {
   it('rejects a missing item with 3140', () => {
     const company = seedCompany();
     const { response } = company.processMessage(
-      message(
+      qbxmlMessage(
         customerAdd('1', 'Jane Doe'),
         '<SalesReceiptAddRq requestID="2"><SalesReceiptAdd><CustomerRef><FullName>Jane Doe</FullName></CustomerRef>' +
           '<SalesReceiptLineAdd><ItemRef><FullName>Nothing</FullName></ItemRef><Amount>1.00</Amount></SalesReceiptLineAdd></SalesReceiptAdd></SalesReceiptAddRq>',
@@ -53,7 +39,7 @@ describe('QuickBooksCompany', () => {
 
     company.editListRecord(customer, [['Phone', '555']]);
     const { response } = company.processMessage(
-      message(
+      qbxmlMessage(
         `<CustomerModRq requestID="1"><CustomerMod><ListID>${customer.listId}</ListID><EditSequence>${stale}</EditSequence><Email>a@b.c</Email></CustomerMod></CustomerModRq>`,
         `<CustomerModRq requestID="2"><CustomerMod><ListID>${customer.listId}</ListID><EditSequence>${customer.editSequence}</EditSequence><Email>a@b.c</Email></CustomerMod></CustomerModRq>`,
       ),
@@ -68,13 +54,13 @@ describe('QuickBooksCompany', () => {
       customers: Array.from({ length: 5 }, (_, index) => `C${index}`),
     });
     const start = company.processMessage(
-      message(
+      qbxmlMessage(
         '<CustomerQueryRq requestID="1" iterator="Start"><MaxReturned>2</MaxReturned></CustomerQueryRq>',
       ),
     ).response;
     const iteratorId = /iteratorID="([^"]+)"/.exec(start)![1]!;
     const next = company.processMessage(
-      message(
+      qbxmlMessage(
         `<CustomerQueryRq requestID="2" iterator="Continue" iteratorID="${iteratorId}"><MaxReturned>2</MaxReturned></CustomerQueryRq>`,
       ),
     ).response;
@@ -87,7 +73,7 @@ describe('QuickBooksCompany', () => {
   it('reports a feature the file lacks with 3250', () => {
     const company = seedCompany({ features: { inventorySites: false } });
     const { response } = company.processMessage(
-      message('<InventorySiteQueryRq requestID="1"></InventorySiteQueryRq>'),
+      qbxmlMessage('<InventorySiteQueryRq requestID="1"></InventorySiteQueryRq>'),
     );
 
     expect(statusOf(response, '1').code).toBe(3250);
@@ -98,7 +84,7 @@ describe('QuickBooksCompany', () => {
 
     company.closingDate = '2026-01-31';
     const { response } = company.processMessage(
-      message(
+      qbxmlMessage(
         '<InvoiceAddRq requestID="1"><InvoiceAdd><CustomerRef><FullName>Jane Doe</FullName></CustomerRef><TxnDate>2026-01-15</TxnDate>' +
           '<InvoiceLineAdd><ItemRef><FullName>Widget</FullName></ItemRef><Amount>5.00</Amount></InvoiceLineAdd></InvoiceAdd></InvoiceAddRq>',
       ),
@@ -110,14 +96,14 @@ describe('QuickBooksCompany', () => {
   it('refuses a payment above the amount due with 3210', () => {
     const company = seedCompany({ customers: ['Jane Doe'], items: ['Widget'] });
     const invoice = company.processMessage(
-      message(
+      qbxmlMessage(
         '<InvoiceAddRq requestID="1"><InvoiceAdd><CustomerRef><FullName>Jane Doe</FullName></CustomerRef>' +
           '<InvoiceLineAdd><ItemRef><FullName>Widget</FullName></ItemRef><Amount>5.00</Amount></InvoiceLineAdd></InvoiceAdd></InvoiceAddRq>',
       ),
     ).response;
     const txnId = /<TxnID>([^<]+)<\/TxnID>/.exec(invoice)![1]!;
     const { response } = company.processMessage(
-      message(
+      qbxmlMessage(
         `<ReceivePaymentAddRq requestID="2"><ReceivePaymentAdd><CustomerRef><FullName>Jane Doe</FullName></CustomerRef><TotalAmount>6.00</TotalAmount>` +
           `<AppliedToTxnAdd><TxnID>${txnId}</TxnID><PaymentAmount>6.00</PaymentAmount></AppliedToTxnAdd></ReceivePaymentAdd></ReceivePaymentAddRq>`,
       ),
@@ -129,7 +115,7 @@ describe('QuickBooksCompany', () => {
   it('computes sales tax on taxable lines from the tax item', () => {
     const company = seedCompany({ customers: ['Jane Doe'], items: ['Widget'] });
     const { response } = company.processMessage(
-      message(
+      qbxmlMessage(
         '<SalesReceiptAddRq requestID="1"><SalesReceiptAdd><CustomerRef><FullName>Jane Doe</FullName></CustomerRef>' +
           '<ItemSalesTaxRef><FullName>State Tax</FullName></ItemSalesTaxRef>' +
           '<SalesReceiptLineAdd><ItemRef><FullName>Widget</FullName></ItemRef><Quantity>3</Quantity><Rate>3.33</Rate><SalesTaxCodeRef><FullName>Tax</FullName></SalesTaxCodeRef></SalesReceiptLineAdd>' +
