@@ -10,4 +10,5 @@ export * from './posting-plan.types';
 export * from './refund-plan';
 export * from './refund-plan.types';
 export * from './summary-plan';
+export * from './summary-groups';
 export * from './summary-period';

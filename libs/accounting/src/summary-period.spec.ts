@@ -12,6 +12,14 @@ describe('summaryPeriodOf', () => {
     expect(summaryPeriodOf('2025-07-02T06:00:00Z', 'UTC', '06:00')).toBe('2025-07-02');
   });
 
+  it('crosses a month end', () => {
+    expect(summaryPeriodOf('2025-08-01T01:00:00Z', 'UTC', '02:00')).toBe('2025-07-31');
+  });
+
+  it('accepts a Date', () => {
+    expect(summaryPeriodOf(new Date('2025-07-02T05:30:00Z'), 'UTC', '06:00')).toBe('2025-07-01');
+  });
+
   it('follows daylight saving changes', () => {
     // New York leaves EDT on 2 November 2025 at 02:00 local: midnight of 3 November is 05:00 UTC.
     expect(summaryPeriodOf('2025-11-03T04:59:00Z', 'America/New_York', '00:00')).toBe('2025-11-02');
@@ -36,6 +44,12 @@ describe('isSummaryPeriodClosed', () => {
         'America/New_York',
         '00:00',
       ),
+    ).toBe(true);
+  });
+
+  it('closes earlier days', () => {
+    expect(
+      isSummaryPeriodClosed('2008-01-10', new Date('2025-07-03T00:00:00Z'), 'UTC', '00:00'),
     ).toBe(true);
   });
 

@@ -1,2 +1,3 @@
 export * from './database';
 export * from './database.tokens';
+export * from './batch-claim';

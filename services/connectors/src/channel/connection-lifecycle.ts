@@ -3,15 +3,13 @@ import {
   type ConnectionDisconnectReply,
   connectionDisconnectSchema,
   connectionReauthorizeSchema,
-  parseMessage,
   webhooksRegisterSchema,
   type WebhooksRegisterReply,
 } from '@qbsync/contracts';
 import { type AppLogger } from '@qbsync/platform';
 import { type Connection, type Model } from 'mongoose';
-import { type z } from 'zod';
 
-import { type ChannelAdapter, type ChannelConnection, ChannelHttpError } from './channel-adapter';
+import { type ChannelAdapter, ChannelHttpError } from './channel-adapter';
 import { type ChannelCallFactory } from './channel-call.factory';
 import { type ChannelConnectionRepository } from './channel-connection.repository';
 import {
@@ -20,9 +18,9 @@ import {
   channelConnectionSchema,
 } from './channel-connection.schema';
 import {
-  ConnectionNotFoundError,
   type ConnectorRequestsService,
   InvalidConnectorRequestError,
+  parseConnectorRequest,
 } from './connector-requests.service';
 
 /**
@@ -51,8 +49,8 @@ export class ConnectionLifecycleRequests {
    * cursors, so installing an app again changes no setting and reads no history again.
    */
   async reauthorize(payload: unknown): Promise<ChannelConnectionPutReply> {
-    const request = parseOrThrow(connectionReauthorizeSchema, payload);
-    const existing = await this.requireConnection(request);
+    const request = parseConnectorRequest(connectionReauthorizeSchema, payload);
+    const existing = await this.requests.requireConnection(request);
     const connection = await this.connections.store({
       accountId: existing.accountId,
       connectionId: existing.connectionId,
@@ -73,17 +71,15 @@ export class ConnectionLifecycleRequests {
     return {
       connectionId: connection.connectionId,
       channel: this.adapter.channel,
-      webhookPath: this.adapter.webhookKey?.(connection.credentials)
-        ? `/webhooks/${this.adapter.channel}`
-        : `/webhooks/${this.adapter.channel}/${connection.connectionId}`,
+      webhookPath: this.requests.webhookPathOf(connection),
       test,
       backfillWindows: 0,
     };
   }
 
   async register(payload: unknown): Promise<WebhooksRegisterReply> {
-    const request = parseOrThrow(webhooksRegisterSchema, payload);
-    const connection = await this.requireConnection(request);
+    const request = parseConnectorRequest(webhooksRegisterSchema, payload);
+    const connection = await this.requests.requireConnection(request);
 
     if (!this.adapter.registerWebhooks) {
       throw new InvalidConnectorRequestError(
@@ -113,8 +109,8 @@ export class ConnectionLifecycleRequests {
    * disconnect.
    */
   async disconnect(payload: unknown): Promise<ConnectionDisconnectReply> {
-    const request = parseOrThrow(connectionDisconnectSchema, payload);
-    const connection = await this.requireConnection(request);
+    const request = parseConnectorRequest(connectionDisconnectSchema, payload);
+    const connection = await this.requests.requireConnection(request);
     let webhooksDeleted = 0;
     let webhookError: string | undefined;
 
@@ -151,29 +147,4 @@ export class ConnectionLifecycleRequests {
       ...(webhookError ? { webhookError } : {}),
     };
   }
-
-  private async requireConnection(request: {
-    accountId: string;
-    connectionId: string;
-  }): Promise<ChannelConnection> {
-    const connection = await this.connections.findById(request.connectionId, true);
-
-    if (!connection || connection.accountId !== request.accountId) {
-      throw new ConnectionNotFoundError(
-        `${this.adapter.displayName} connection ${request.connectionId} not found in account ${request.accountId}`,
-      );
-    }
-
-    return connection;
-  }
-}
-
-function parseOrThrow<S extends z.ZodType>(schema: S, payload: unknown): z.infer<S> {
-  const result = parseMessage(schema, payload);
-
-  if (!result.ok) {
-    throw new InvalidConnectorRequestError(result.error);
-  }
-
-  return result.value;
 }

@@ -59,7 +59,7 @@ export class ConnectorRequestsService {
 
   /** Stores the connection, tests it, starts its poll cursors and queues the history backfill. */
   async putConnection(payload: unknown): Promise<ChannelConnectionPutReply> {
-    const request = parseOrThrow(channelConnectionPutSchema, payload);
+    const request = parseConnectorRequest(channelConnectionPutSchema, payload);
 
     if (request.channel !== this.adapter.channel) {
       throw new InvalidConnectorRequestError(
@@ -102,23 +102,21 @@ export class ConnectorRequestsService {
     return {
       connectionId: connection.connectionId,
       channel: this.adapter.channel,
-      webhookPath: this.adapter.webhookKey?.(connection.credentials)
-        ? `/webhooks/${this.adapter.channel}`
-        : `/webhooks/${this.adapter.channel}/${connection.connectionId}`,
+      webhookPath: this.webhookPathOf(connection),
       test,
       backfillWindows,
     };
   }
 
   async testConnection(payload: unknown): Promise<ConnectionTestResultReply> {
-    const request = parseOrThrow(channelConnectionRefSchema, payload);
+    const request = parseConnectorRequest(channelConnectionRefSchema, payload);
 
     return this.test(await this.requireConnection(request));
   }
 
   /** Queues a date range in day windows, or reads the named orders at once and publishes them. */
   async resync(payload: unknown): Promise<ResyncReply> {
-    const request = parseOrThrow(resyncRequestSchema, payload);
+    const request = parseConnectorRequest(resyncRequestSchema, payload);
     const connection = await this.requireConnection(request);
 
     if (!(this.adapter.canCallApi?.(connection.credentials) ?? true)) {
@@ -151,7 +149,7 @@ export class ConnectorRequestsService {
 
   /** Validates an uploaded orders file and queues its orders only when no row has an error. */
   async uploadOrders(payload: unknown): Promise<OrdersUploadReply> {
-    const request = parseOrThrow(ordersUploadSchema, payload);
+    const request = parseConnectorRequest(ordersUploadSchema, payload);
     const connection = await this.requireConnection(request);
 
     if (!this.adapter.parseUpload) {
@@ -298,7 +296,21 @@ export class ConnectorRequestsService {
     }
   }
 
-  private async requireConnection(request: {
+  /**
+   * Returns the gateway path the channel sends the connection's webhooks to. It is one path per
+   * channel when the adapter has a webhook key (such as the shop domain), else one per connection.
+   */
+  webhookPathOf(connection: ChannelConnection): string {
+    return this.adapter.webhookKey?.(connection.credentials)
+      ? `/webhooks/${this.adapter.channel}`
+      : `/webhooks/${this.adapter.channel}/${connection.connectionId}`;
+  }
+
+  /**
+   * Loads the connection a request names, with decrypted credentials. Throws
+   * `ConnectionNotFoundError` when this channel has no such connection in the request's account.
+   */
+  async requireConnection(request: {
     accountId: string;
     connectionId: string;
   }): Promise<ChannelConnection> {
@@ -314,7 +326,11 @@ export class ConnectorRequestsService {
   }
 }
 
-function parseOrThrow<S extends z.ZodType>(schema: S, payload: unknown): z.infer<S> {
+/** Validates a request payload, throwing `InvalidConnectorRequestError` (a 400) when invalid. */
+export function parseConnectorRequest<S extends z.ZodType>(
+  schema: S,
+  payload: unknown,
+): z.infer<S> {
   const result = parseMessage(schema, payload);
 
   if (!result.ok) {

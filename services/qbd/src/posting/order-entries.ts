@@ -12,7 +12,6 @@ import { formatAddress, formatAmount, QbxmlLimits } from '../qbxml/qbxml-fields'
 import {
   customerAdd,
   customerMod,
-  itemAdd,
   type NewItemType,
   receivePaymentAdd,
   type SalesDocument,
@@ -27,7 +26,8 @@ import {
   type QueueEntryDocument,
 } from '../queue/queue-entry.schema';
 import { nextSeq } from '../queue/queue.repository';
-import { customerNameFor, itemNameForSku, splitFullName } from './qbd-names';
+import { customerAddEntry, itemAddEntry } from './list-entries';
+import { customerNameFor, itemNameForSku } from './qbd-names';
 import { type QbdSettings } from './qbd-settings';
 
 /** Facts from the local list copy about the names an order uses, read before building. */
@@ -197,16 +197,12 @@ export function buildOrderEntries(
   const references: EntryReference[] = [];
 
   // The customer is created when the list copy lacks it, and updated when the option is on.
-  const customerEntryId = `${accountId}|customer|${customer.name.toLowerCase()}`;
-
   if (!facts.customer) {
-    entries.push({
-      ...base,
-      _id: customerEntryId,
-      seq: nextSeq(),
-      kind: 'customer',
-      requestName: 'CustomerAdd',
-      body: customerAdd({
+    const customerEntry = customerAddEntry(
+      base,
+      origin,
+      customer.name,
+      customerAdd({
         name: customer.name,
         companyName: plan.customer.companyName,
         firstName: plan.customer.givenName,
@@ -218,15 +214,10 @@ export function buildOrderEntries(
         taxCode: overrides.taxCode,
         currencyName: foreignCurrency ? facts.currencyName : undefined,
       }),
-      dependsOn: [],
-      references: [],
-      listName: customer.name,
-      listType: 'Customer',
-      features: [],
-      state: 'queued',
-      origin,
-    });
-    dependsOn.push(customerEntryId);
+    );
+
+    entries.push(customerEntry);
+    dependsOn.push(customerEntry._id);
   } else if (settings.updateCustomerContact && facts.customer.editSequence) {
     const modId = `${transactionId}|customer-mod`;
 
@@ -261,27 +252,17 @@ export function buildOrderEntries(
   }
 
   for (const item of lineBuild.newItems) {
-    const itemEntryId = `${accountId}|item|${item.fullName.toLowerCase()}`;
-    const { name, parentName } = splitFullName(item.fullName);
-
-    entries.push({
-      ...base,
-      _id: itemEntryId,
-      seq: nextSeq(),
-      kind: 'item',
-      requestName: `${item.type}Add`,
-      body: itemAdd({
-        type: item.type,
-        name,
-        parentName,
-        description: item.description,
+    const itemEntry = itemAddEntry(
+      base,
+      origin,
+      item,
+      {
         taxCode: settings.taxMode === 'tax_codes' ? undefined : settings.nonTaxableCode,
         incomeAccount: settings.incomeAccount,
         cogsAccount: settings.cogsAccount,
         assetAccount: settings.assetAccount,
-      }),
-      dependsOn: [],
-      references: [
+      },
+      [
         { listType: 'Account', name: settings.incomeAccount, source: 'the income account setting' },
         ...(item.type === 'ItemInventory'
           ? [
@@ -298,13 +279,10 @@ export function buildOrderEntries(
             ]
           : []),
       ],
-      listName: item.fullName,
-      listType: 'Item',
-      features: [],
-      state: 'queued',
-      origin,
-    });
-    dependsOn.push(itemEntryId);
+    );
+
+    entries.push(itemEntry);
+    dependsOn.push(itemEntry._id);
   }
 
   references.push(...lineBuild.references);

@@ -5,7 +5,6 @@ import { formatAmount, QbxmlLimits } from '../qbxml/qbxml-fields';
 import {
   arRefundCreditCardAdd,
   customerAdd,
-  itemAdd,
   type NewItemType,
   refundCheckAdd,
   salesDocumentAdd,
@@ -14,7 +13,8 @@ import {
 import { type EntryOrigin, type QueueEntryDocument } from '../queue/queue-entry.schema';
 import { nextSeq } from '../queue/queue.repository';
 import { txnIdPlaceholder } from './order-entries';
-import { customerNameFor, itemNameForSku, splitFullName } from './qbd-names';
+import { customerAddEntry, itemAddEntry } from './list-entries';
+import { customerNameFor, itemNameForSku } from './qbd-names';
 import { type QbdSettings } from './qbd-settings';
 
 /** The queued document of the order a refund credits. */
@@ -197,55 +197,28 @@ export function buildRefundEntries(
   if (!original) {
     // Queued every time: the Web Connector session skips a customer entry whose name the list
     // copy already has.
-    const customerEntryId = `${accountId}|customer|${standaloneCustomer.toLowerCase()}`;
-
-    listEntryIds.push(customerEntryId);
-    entries.push({
-      ...base,
-      _id: customerEntryId,
-      seq: nextSeq(),
-      kind: 'customer',
-      requestName: 'CustomerAdd',
-      body: customerAdd({ name: standaloneCustomer, companyName: standaloneCustomer }),
-      dependsOn: [],
-      references: [],
-      listName: standaloneCustomer,
-      listType: 'Customer',
-      features: [],
-      state: 'queued',
+    const customerEntry = customerAddEntry(
+      base,
       origin,
-    });
+      standaloneCustomer,
+      customerAdd({ name: standaloneCustomer, companyName: standaloneCustomer }),
+    );
+
+    listEntryIds.push(customerEntry._id);
+    entries.push(customerEntry);
   }
 
   for (const item of newItems.values()) {
-    const id = `${accountId}|item|${item.fullName.toLowerCase()}`;
-    const { name, parentName } = splitFullName(item.fullName);
-
-    listEntryIds.push(id);
-    entries.push({
-      ...base,
-      _id: id,
-      seq: nextSeq(),
-      kind: 'item',
-      requestName: `${item.type}Add`,
-      body: itemAdd({
-        type: item.type,
-        name,
-        parentName,
-        description: item.description,
-        taxCode: settings.nonTaxableCode,
-        incomeAccount: settings.incomeAccount,
-      }),
-      dependsOn: [],
-      references: [
-        { listType: 'Account', name: settings.incomeAccount, source: 'the income account setting' },
-      ],
-      listName: item.fullName,
-      listType: 'Item',
-      features: [],
-      state: 'queued',
+    const itemEntry = itemAddEntry(
+      base,
       origin,
-    });
+      item,
+      { taxCode: settings.nonTaxableCode, incomeAccount: settings.incomeAccount },
+      [{ listType: 'Account', name: settings.incomeAccount, source: 'the income account setting' }],
+    );
+
+    listEntryIds.push(itemEntry._id);
+    entries.push(itemEntry);
   }
 
   const creditMemoId = `${accountId}|${refund.channel}|${refund.channelOrderId}|refund|${refund.channelRefundId}|credit_memo`;

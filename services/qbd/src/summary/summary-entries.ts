@@ -3,10 +3,11 @@ import { type OrderReady } from '@qbsync/contracts';
 
 import { type CogsSource } from '../cogs/cogs-entries';
 import { buildLines, type OrderListFacts } from '../posting/order-entries';
-import { customerNameFor, splitFullName } from '../posting/qbd-names';
+import { customerAddEntry, itemAddEntry } from '../posting/list-entries';
+import { customerNameFor } from '../posting/qbd-names';
 import { type QbdSettings } from '../posting/qbd-settings';
 import { formatAmount, QbxmlLimits } from '../qbxml/qbxml-fields';
-import { customerAdd, itemAdd, salesDocumentAdd } from '../qbxml/qbxml-requests';
+import { customerAdd, salesDocumentAdd } from '../qbxml/qbxml-requests';
 import {
   type EntryOrigin,
   type EntryReference,
@@ -148,57 +149,33 @@ export function buildSummaryEntries(
   }
 
   if (!facts.customer) {
-    const customerEntryId = `${accountId}|customer|${customer.name.toLowerCase()}`;
-
-    entries.push({
-      ...base,
-      _id: customerEntryId,
-      seq: nextSeq(),
-      kind: 'customer',
-      requestName: 'CustomerAdd',
-      body: customerAdd({ name: customer.name, companyName: customer.name }),
-      dependsOn: [],
-      references: [],
-      listName: customer.name,
-      listType: 'Customer',
-      features: [],
-      state: 'queued',
+    const customerEntry = customerAddEntry(
+      base,
       origin,
-    });
-    dependsOn.push(customerEntryId);
+      customer.name,
+      customerAdd({ name: customer.name, companyName: customer.name }),
+    );
+
+    entries.push(customerEntry);
+    dependsOn.push(customerEntry._id);
   }
 
   for (const item of lineBuild.newItems) {
-    const itemEntryId = `${accountId}|item|${item.fullName.toLowerCase()}`;
-    const { name, parentName } = splitFullName(item.fullName);
-
-    entries.push({
-      ...base,
-      _id: itemEntryId,
-      seq: nextSeq(),
-      kind: 'item',
-      requestName: `${item.type}Add`,
-      body: itemAdd({
-        type: item.type,
-        name,
-        parentName,
-        description: item.description,
+    const itemEntry = itemAddEntry(
+      base,
+      origin,
+      item,
+      {
         taxCode: settings.nonTaxableCode,
         incomeAccount: settings.incomeAccount,
         cogsAccount: settings.cogsAccount,
         assetAccount: settings.assetAccount,
-      }),
-      dependsOn: [],
-      references: [
-        { listType: 'Account', name: settings.incomeAccount, source: 'the income account setting' },
-      ],
-      listName: item.fullName,
-      listType: 'Item',
-      features: [],
-      state: 'queued',
-      origin,
-    });
-    dependsOn.push(itemEntryId);
+      },
+      [{ listType: 'Account', name: settings.incomeAccount, source: 'the income account setting' }],
+    );
+
+    entries.push(itemEntry);
+    dependsOn.push(itemEntry._id);
   }
 
   const isReceipt = batch.documentType === 'SalesReceipt';

@@ -1,6 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { groupSummaryOrders } from '@qbsync/accounting';
 import { type OrderReady, orderReadySchema, parseMessage } from '@qbsync/contracts';
-import { isDuplicateKeyError, MONGOOSE_CONNECTION } from '@qbsync/platform';
+import {
+  type BatchMemberDocument,
+  claimBatch,
+  findUnclaimed,
+  MONGOOSE_CONNECTION,
+} from '@qbsync/platform';
 import { type Connection, type Model, Schema } from 'mongoose';
 
 /** The QuickBooks Desktop document a summary posts as. */
@@ -19,13 +25,6 @@ interface SummaryOrderDocument {
   day: string;
   ready: OrderReady;
   keptAt: Date;
-}
-
-/** Membership of an order in one summary, inserted once so an order is never in two. */
-interface SummaryMemberDocument {
-  /** The order's `_id`. */
-  _id: string;
-  batchId: string;
 }
 
 /** One summary document of a store, group and day: `<accountId>|<connectionId>|<groupKey>|<day>|<sequence>`. */
@@ -68,7 +67,7 @@ const orderSchema = new Schema<SummaryOrderDocument>(
   { collection: 'qbd_summary_orders', versionKey: false, minimize: false },
 );
 
-const memberSchema = new Schema<SummaryMemberDocument>(
+const memberSchema = new Schema<BatchMemberDocument>(
   {
     _id: { type: String, required: true },
     batchId: { type: String, required: true },
@@ -100,12 +99,12 @@ const batchSchema = new Schema<SummaryBatchDocument>(
 @Injectable()
 export class SummaryOrderRepository {
   private readonly orders: Model<SummaryOrderDocument>;
-  private readonly members: Model<SummaryMemberDocument>;
+  private readonly members: Model<BatchMemberDocument>;
   private readonly batches: Model<SummaryBatchDocument>;
 
   constructor(@Inject(MONGOOSE_CONNECTION) connection: Connection) {
     this.orders = connection.model<SummaryOrderDocument>('QbdSummaryOrder', orderSchema);
-    this.members = connection.model<SummaryMemberDocument>('QbdSummaryMember', memberSchema);
+    this.members = connection.model<BatchMemberDocument>('QbdSummaryMember', memberSchema);
     this.batches = connection.model<SummaryBatchDocument>('QbdSummaryBatch', batchSchema);
   }
 
@@ -124,7 +123,7 @@ export class SummaryOrderRepository {
       ready.order.channel,
       ready.order.channelOrderId,
     );
-    const member = await this.members.findOne({ _id: id }).lean<SummaryMemberDocument>().exec();
+    const member = await this.members.findOne({ _id: id }).lean<BatchMemberDocument>().exec();
 
     if (member) {
       return { outcome: 'already_summarized', batchId: member.batchId };
@@ -148,36 +147,18 @@ export class SummaryOrderRepository {
 
   /** Returns kept orders that no summary contains, grouped by account, store, group and day. */
   async pendingGroups(): Promise<PendingSummaryGroup[]> {
-    const keptOrders = await this.orders
-      .find({}, { accountId: 1, connectionId: 1, channel: 1, groupKey: 1, day: 1 })
-      .lean<Array<Omit<SummaryOrderDocument, 'ready' | 'keptAt'>>>()
-      .exec();
-    const summarized = new Set(
-      (
-        await this.members
-          .find({ _id: { $in: keptOrders.map((entry) => entry._id) } }, { _id: 1 })
-          .lean<Array<{ _id: string }>>()
-          .exec()
-      ).map((entry) => entry._id),
-    );
-    const groups = new Map<string, PendingSummaryGroup>();
+    const keptOrders = await findUnclaimed<
+      SummaryOrderDocument,
+      Omit<SummaryOrderDocument, 'ready' | 'keptAt'>
+    >(this.orders, this.members, {
+      accountId: 1,
+      connectionId: 1,
+      channel: 1,
+      groupKey: 1,
+      day: 1,
+    });
 
-    for (const entry of keptOrders.filter((candidate) => !summarized.has(candidate._id))) {
-      const key = [entry.accountId, entry.connectionId, entry.groupKey, entry.day].join('|');
-      const group = groups.get(key) ?? {
-        accountId: entry.accountId,
-        connectionId: entry.connectionId,
-        channel: entry.channel,
-        groupKey: entry.groupKey,
-        day: entry.day,
-        orderIds: [],
-      };
-
-      group.orderIds.push(entry._id);
-      groups.set(key, group);
-    }
-
-    return [...groups.values()];
+    return groupSummaryOrders(keptOrders);
   }
 
   /**
@@ -203,28 +184,9 @@ export class SummaryOrderRepository {
       createdAt: new Date(),
     };
 
-    try {
-      await this.batches.collection.insertOne(batch as never);
-    } catch (error) {
-      if (isDuplicateKeyError(error)) {
-        return undefined;
-      }
-
-      throw error;
-    }
-
-    for (const id of group.orderIds) {
-      try {
-        await this.members.collection.insertOne({ _id: id, batchId: batch._id } as never);
-      } catch (error) {
-        // Another summary took the order first; it stays in that one.
-        if (!isDuplicateKeyError(error)) {
-          throw error;
-        }
-      }
-    }
-
-    return batch;
+    return (await claimBatch(this.batches, this.members, batch, group.orderIds))
+      ? batch
+      : undefined;
   }
 
   /** Returns the summaries created since `since`, oldest first, so one never queued is retried. */
@@ -257,7 +219,7 @@ export class SummaryOrderRepository {
     channelOrderId: string,
   ): Promise<{ state: 'summarized'; batchId: string } | { state: 'kept' } | { state: 'unknown' }> {
     const id = summaryOrderId(accountId, channel, channelOrderId);
-    const member = await this.members.findOne({ _id: id }).lean<SummaryMemberDocument>().exec();
+    const member = await this.members.findOne({ _id: id }).lean<BatchMemberDocument>().exec();
 
     if (member) {
       return { state: 'summarized', batchId: member.batchId };

@@ -14,7 +14,7 @@ import { QboConnectionRepository } from '../connection/qbo-connection.repository
 import { QboTokenService } from '../connection/qbo-token.service';
 import { CompanyListsService } from '../lists/company-lists.service';
 import { CompanySettingsService } from '../matching/company-settings.service';
-import { QboSession } from '../matching/qbo-session';
+import { type QboSession } from '../matching/qbo-session';
 import { DocumentWriter } from '../posting/document-writer';
 import { describeFailure, isTransient } from '../posting/posting-failures';
 import { type LedgerKey, PostingLedgerRepository } from '../posting/posting-ledger.repository';
@@ -26,9 +26,12 @@ import {
   type DepositPlanLine,
   type MatchedDocument,
 } from './deposit-plan';
-
-/** A pending claim older than this belongs to a replica that stopped mid-post. */
-const STALE_CLAIM_MILLISECONDS = 90_000;
+import {
+  openPayoutSession,
+  type PayoutSyncFields,
+  publishPayoutEvent,
+  STALE_CLAIM_MILLISECONDS,
+} from './payout-session';
 
 /** The posting ledger's and sync log's document kind of a payout's bank deposit. */
 export const DEPOSIT_DOCUMENT_KIND = 'deposit';
@@ -47,10 +50,6 @@ const ACCOUNT_TYPES = {
   bank: ['Bank'],
   fee: ['Expense', 'Other Expense'],
 };
-
-type SyncFields = Partial<
-  Pick<SyncEvent, 'fix' | 'documentId' | 'documentTotal' | 'realmId' | 'documentNumber'>
->;
 
 interface DepositAccounts {
   bankId: string;
@@ -124,7 +123,12 @@ export class DepositPostingService {
     }
 
     try {
-      const session = await this.openSession(payout.accountId);
+      const session = await openPayoutSession(
+        this.connections,
+        this.tokens,
+        this.client,
+        payout.accountId,
+      );
 
       return await this.matchAndPost(ready, settings, session, lastAttempt);
     } catch (error) {
@@ -411,38 +415,16 @@ export class DepositPostingService {
     payout: Payout,
     status: SyncEvent['status'],
     suffix: string,
-    fields: SyncFields & { message: string },
+    fields: PayoutSyncFields & { message: string },
   ): Promise<void> {
-    await this.syncEvents.publish({
-      eventId: `${payout.accountId}:${payout.channel}:payout:${payout.payoutId}:${DEPOSIT_DOCUMENT_KIND}:${suffix}`,
-      accountId: payout.accountId,
-      connectionId: payout.connectionId,
-      channel: payout.channel,
-      entity: 'payout',
-      entityId: payout.payoutId,
-      stage: 'qbo',
+    await publishPayoutEvent(
+      this.syncEvents,
+      payout,
+      DEPOSIT_DOCUMENT_KIND,
       status,
-      documentKind: DEPOSIT_DOCUMENT_KIND,
-      currency: payout.currency,
-      channelTotal: payout.amount,
-      ...fields,
-    });
-  }
-
-  private async openSession(accountId: string): Promise<QboSession> {
-    const connection = await this.connections.findByAccountId(accountId);
-
-    if (!connection) {
-      throw new PostingError(
-        'The account has no QuickBooks Online company connected',
-        'Connect a QuickBooks Online company to the account, then re-sync the payout',
-        PostingErrorCode.NotConnected,
-      );
-    }
-
-    const fresh = await this.tokens.getFreshConnection(connection);
-
-    return new QboSession(fresh, this.client, this.tokens);
+      `${DEPOSIT_DOCUMENT_KIND}:${suffix}`,
+      fields,
+    );
   }
 }
 

@@ -15,29 +15,27 @@ import { QboApiClient } from '../api/qbo-api.client';
 import { QboConnectionRepository } from '../connection/qbo-connection.repository';
 import { QboTokenService } from '../connection/qbo-token.service';
 import { CompanySettingsService } from '../matching/company-settings.service';
-import { QboSession } from '../matching/qbo-session';
+import { type QboSession } from '../matching/qbo-session';
 import { DocumentReferencesService } from '../posting/document-references.service';
 import { DocumentWriter } from '../posting/document-writer';
 import { OrderArchiveRepository } from '../posting/order-archive.repository';
 import { describeFailure, isTransient } from '../posting/posting-failures';
 import { type LedgerKey, PostingLedgerRepository } from '../posting/posting-ledger.repository';
-import { PostingError, PostingErrorCode } from '../posting/posting.errors';
 import { buildSalesDocumentBody } from '../posting/qbo-document.body';
 import { EffectiveSettingsService } from '../settings/effective-settings.service';
 import { DepositPostingService } from './deposit-posting.service';
 import { payoutAsOrder } from './payout-order';
-
-/** A pending claim older than this belongs to a replica that stopped mid-post. */
-const STALE_CLAIM_MILLISECONDS = 90_000;
+import {
+  openPayoutSession,
+  type PayoutSyncFields,
+  publishPayoutEvent,
+  STALE_CLAIM_MILLISECONDS,
+} from './payout-session';
 
 /** The posting ledger's document kind of a payout's sales receipt. */
 export const PAYOUT_DOCUMENT_KIND = 'payout_sales_receipt';
 
 export type PayoutOutcome = 'done' | 'retry';
-
-type SyncFields = Partial<
-  Pick<SyncEvent, 'fix' | 'documentId' | 'documentNumber' | 'documentTotal' | 'realmId'>
->;
 
 /**
  * Posts a processor payout under transaction mode Summary Payout as one sales receipt whose total
@@ -193,7 +191,12 @@ export class PayoutPostingService {
     const attempt = claim.entry.attempts;
 
     try {
-      const session = await this.openSession(payout.accountId);
+      const session = await openPayoutSession(
+        this.connections,
+        this.tokens,
+        this.client,
+        payout.accountId,
+      );
       const created = await this.writeReceipt(session, payout, planned, settings, {
         requestId: claim.entry.requestId,
         mayHaveLanded: claim.mayHaveLanded,
@@ -338,38 +341,9 @@ export class PayoutPostingService {
     payout: Payout,
     status: SyncEvent['status'],
     suffix: string,
-    fields: SyncFields & { message: string },
+    fields: PayoutSyncFields & { message: string },
   ): Promise<void> {
-    await this.syncEvents.publish({
-      eventId: `${payout.accountId}:${payout.channel}:payout:${payout.payoutId}:${suffix}`,
-      accountId: payout.accountId,
-      connectionId: payout.connectionId,
-      channel: payout.channel,
-      entity: 'payout',
-      entityId: payout.payoutId,
-      stage: 'qbo',
-      status,
-      documentKind: PAYOUT_DOCUMENT_KIND,
-      currency: payout.currency,
-      channelTotal: payout.amount,
-      ...fields,
-    });
-  }
-
-  private async openSession(accountId: string): Promise<QboSession> {
-    const connection = await this.connections.findByAccountId(accountId);
-
-    if (!connection) {
-      throw new PostingError(
-        'The account has no QuickBooks Online company connected',
-        'Connect a QuickBooks Online company to the account, then re-sync the payout',
-        PostingErrorCode.NotConnected,
-      );
-    }
-
-    const fresh = await this.tokens.getFreshConnection(connection);
-
-    return new QboSession(fresh, this.client, this.tokens);
+    await publishPayoutEvent(this.syncEvents, payout, PAYOUT_DOCUMENT_KIND, status, suffix, fields);
   }
 }
 

@@ -1,5 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { AccountingError, buildSalesReceiptPlan, type PostingPlan } from '@qbsync/accounting';
+import {
+  AccountingError,
+  buildSalesReceiptPlan,
+  type PostingPlan,
+  summaryPeriodOf,
+} from '@qbsync/accounting';
 import {
   decimalToMinor,
   minorToDecimal,
@@ -23,7 +28,6 @@ import { describeFailure, isTransient } from './posting-failures';
 import { type LedgerKey, PostingLedgerRepository } from './posting-ledger.repository';
 import { PostingError, PostingErrorCode } from './posting.errors';
 import { buildPaymentBody, buildSalesDocumentBody } from './qbo-document.body';
-import { summaryDayOf } from './summary/summary-day';
 import { SummaryOrderRepository } from './summary/summary-order.repository';
 import { type PerOrderMode, resolveTransactionMode, SALE_DOCUMENTS } from './transaction-mode';
 
@@ -177,7 +181,7 @@ export class OrderPostingService {
     settings: QboPostingSettings,
   ): Promise<PostingOutcome> {
     const { order } = ready;
-    const day = summaryDayOf(
+    const day = summaryPeriodOf(
       order.processedAt ?? order.createdAt,
       settings.timeZone,
       settings.summaryCutOff,

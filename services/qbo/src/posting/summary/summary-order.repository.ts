@@ -1,6 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { groupSummaryOrders } from '@qbsync/accounting';
 import { type OrderReady, orderReadySchema, parseMessage } from '@qbsync/contracts';
-import { isDuplicateKeyError, MONGOOSE_CONNECTION } from '@qbsync/platform';
+import {
+  type BatchMemberDocument,
+  claimBatch,
+  findUnclaimed,
+  isDuplicateKeyError,
+  MONGOOSE_CONNECTION,
+} from '@qbsync/platform';
 import { type Connection, type Model, Schema } from 'mongoose';
 
 /** An order waiting for, or included in, a daily summary. */
@@ -41,12 +48,6 @@ export interface PendingSummaryEdit {
   corrections: number;
 }
 
-/** Membership of an order in one summary, inserted once so an order is never in two. */
-interface SummaryMemberDocument {
-  _id: string;
-  batchId: string;
-}
-
 /** One summary document of a store and day: `<accountId>|<connectionId>|<day>|<sequence>`. */
 export interface SummaryBatchDocument {
   _id: string;
@@ -72,7 +73,7 @@ const orderSchema = new Schema<SummaryOrderDocument>(
   { collection: 'qbo_summary_orders', versionKey: false, minimize: false },
 );
 
-const memberSchema = new Schema<SummaryMemberDocument>(
+const memberSchema = new Schema<BatchMemberDocument>(
   {
     _id: { type: String, required: true },
     batchId: { type: String, required: true },
@@ -121,14 +122,14 @@ export interface PendingSummaryGroup {
 @Injectable()
 export class SummaryOrderRepository {
   private readonly orders: Model<SummaryOrderDocument>;
-  private readonly members: Model<SummaryMemberDocument>;
+  private readonly members: Model<BatchMemberDocument>;
   private readonly batches: Model<SummaryBatchDocument>;
   private readonly edits: Model<SummaryEditDocument>;
 
   constructor(@Inject(MONGOOSE_CONNECTION) connection: Connection) {
     this.edits = connection.model<SummaryEditDocument>('QboSummaryEdit', editSchema);
     this.orders = connection.model<SummaryOrderDocument>('QboSummaryOrder', orderSchema);
-    this.members = connection.model<SummaryMemberDocument>('QboSummaryMember', memberSchema);
+    this.members = connection.model<BatchMemberDocument>('QboSummaryMember', memberSchema);
     this.batches = connection.model<SummaryBatchDocument>('QboSummaryBatch', batchSchema);
   }
 
@@ -212,7 +213,7 @@ export class SummaryOrderRepository {
         .exec();
       const member = await this.members
         .findOne({ _id: edit.orderKey })
-        .lean<SummaryMemberDocument>()
+        .lean<BatchMemberDocument>()
         .exec();
 
       if (!summarized || !member) {
@@ -265,35 +266,12 @@ export class SummaryOrderRepository {
 
   /** Returns queued orders that no summary holds, grouped by account, store and day. */
   async pendingGroups(): Promise<PendingSummaryGroup[]> {
-    const queued = await this.orders
-      .find({}, { accountId: 1, connectionId: 1, channel: 1, day: 1 })
-      .lean<Array<Omit<SummaryOrderDocument, 'ready' | 'queuedAt'>>>()
-      .exec();
-    const summarized = new Set(
-      (
-        await this.members
-          .find({ _id: { $in: queued.map((entry) => entry._id) } }, { _id: 1 })
-          .lean<Array<{ _id: string }>>()
-          .exec()
-      ).map((entry) => entry._id),
-    );
-    const groups = new Map<string, PendingSummaryGroup>();
+    const queued = await findUnclaimed<
+      SummaryOrderDocument,
+      Omit<SummaryOrderDocument, 'ready' | 'queuedAt'>
+    >(this.orders, this.members, { accountId: 1, connectionId: 1, channel: 1, day: 1 });
 
-    for (const entry of queued.filter((candidate) => !summarized.has(candidate._id))) {
-      const key = [entry.accountId, entry.connectionId, entry.day].join('|');
-      const group = groups.get(key) ?? {
-        accountId: entry.accountId,
-        connectionId: entry.connectionId,
-        channel: entry.channel,
-        day: entry.day,
-        orderIds: [],
-      };
-
-      group.orderIds.push(entry._id);
-      groups.set(key, group);
-    }
-
-    return [...groups.values()];
+    return groupSummaryOrders(queued);
   }
 
   /**
@@ -316,28 +294,9 @@ export class SummaryOrderRepository {
       createdAt: new Date(),
     };
 
-    try {
-      await this.batches.collection.insertOne(batch as never);
-    } catch (error) {
-      if (isDuplicateKeyError(error)) {
-        return undefined;
-      }
-
-      throw error;
-    }
-
-    for (const id of group.orderIds) {
-      try {
-        await this.members.collection.insertOne({ _id: id, batchId: batch._id } as never);
-      } catch (error) {
-        // Another summary took the order first; it stays in that one.
-        if (!isDuplicateKeyError(error)) {
-          throw error;
-        }
-      }
-    }
-
-    return batch;
+    return (await claimBatch(this.batches, this.members, batch, group.orderIds))
+      ? batch
+      : undefined;
   }
 
   /** Returns the summaries created since `since`, oldest first, so unposted ones are retried. */

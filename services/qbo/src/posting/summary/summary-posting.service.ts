@@ -6,7 +6,9 @@ import {
   buildSummaryPlan,
   type OrderEditPlan,
   type PostingPlan,
+  isSummaryPeriodClosed,
   type RefundPlan,
+  summaryPeriodOf,
 } from '@qbsync/accounting';
 import {
   decimalToMinor,
@@ -23,7 +25,6 @@ import { DocumentWriter } from '../document-writer';
 import { depositAccountName, OrderPostingService } from '../order-posting.service';
 import { PostingLedgerRepository } from '../posting-ledger.repository';
 import { buildRefundDocumentBody, buildSalesDocumentBody } from '../qbo-document.body';
-import { isSummaryDayClosed, summaryDayOf } from './summary-day';
 import {
   type PendingSummaryEdit,
   type SummaryBatchDocument,
@@ -105,7 +106,7 @@ export class SummaryPostingService {
     for (const group of await this.summaries.pendingGroups()) {
       const settings = await this.settings.get(group.accountId);
 
-      if (!isSummaryDayClosed(group.day, now, settings.timeZone, settings.summaryCutOff)) {
+      if (!isSummaryPeriodClosed(group.day, now, settings.timeZone, settings.summaryCutOff)) {
         continue;
       }
 
@@ -263,7 +264,7 @@ export class SummaryPostingService {
 
     try {
       return buildOrderEditPlan(summarized.order, current.order, {
-        editDay: summaryDayOf(current.order.updatedAt, settings.timeZone, '00:00'),
+        editDay: summaryPeriodOf(current.order.updatedAt, settings.timeZone, '00:00'),
         // A number longer than QuickBooks' 21 characters is left to QuickBooks; the memo names the order.
         docNumber: requested.length <= 21 ? requested : '',
         customerName: settings.customerMatching.singleCustomerName,
