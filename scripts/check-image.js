@@ -15,7 +15,9 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 
-const { REPO_ROOT, startInfrastructure } = require('./stack/infra');
+const { startInfrastructure } = require('@qbsync/testing');
+
+const { REPO_ROOT } = require('./stack/infra');
 const { stackEnvironment } = require('./stack/services');
 
 const IMAGE_UID = 10001;
@@ -228,25 +230,32 @@ async function main() {
     throw new Error(`unknown service ${unknown.join(', ')}; choose from ${SERVICES.join(', ')}`);
   }
 
-  const infra = startInfrastructure();
-  // Ports away from a running demo, so the check can run beside it.
+  // Servers of its own on free ports, stopped at the end, so the check neither depends on nor
+  // collides with the servers a demo left running on the project's ports.
+  const servers = await startInfrastructure();
+  const infra = { NATS_URL: servers.natsUrl, MONGODB_URI: servers.mongoUri };
+  // Service ports away from a running demo, so the check can run beside it.
   const stack = stackEnvironment(infra, {
     logLevel: 'warn',
     ports: { gateway: 3900, connectors: 3901, rules: 3902, qbo: 3903, qbd: 3904, sandbox: 3910 },
   });
   let failed = 0;
 
-  for (const service of requested.length > 0 ? requested : SERVICES) {
-    try {
-      const { sizeMiB } = await checkService(service, stack);
+  try {
+    for (const service of requested.length > 0 ? requested : SERVICES) {
+      try {
+        const { sizeMiB } = await checkService(service, stack);
 
-      console.log(
-        `ok    ${service.padEnd(11)} runs as uid ${IMAGE_UID}, healthy, stops on SIGTERM; /app ${sizeMiB.toFixed(0)} MiB`,
-      );
-    } catch (error) {
-      failed += 1;
-      console.log(`FAIL  ${service.padEnd(11)} ${error.message}`);
+        console.log(
+          `ok    ${service.padEnd(11)} runs as uid ${IMAGE_UID}, healthy, stops on SIGTERM; /app ${sizeMiB.toFixed(0)} MiB`,
+        );
+      } catch (error) {
+        failed += 1;
+        console.log(`FAIL  ${service.padEnd(11)} ${error.message}`);
+      }
     }
+  } finally {
+    await servers.stop();
   }
 
   if (failed > 0) {
