@@ -28,11 +28,11 @@ export const inventoryAdjustmentLineSchema = z
     inventorySite: z.string().trim().min(1).optional(),
   })
   .superRefine((line, context) => {
-    const given = [line.quantityDifference, line.newQuantity].filter(
+    const quantities = [line.quantityDifference, line.newQuantity].filter(
       (value) => value !== undefined,
     );
 
-    if (given.length === 0) {
+    if (quantities.length === 0) {
       context.addIssue({
         code: 'custom',
         path: ['quantityDifference'],
@@ -40,7 +40,7 @@ export const inventoryAdjustmentLineSchema = z
       });
     }
 
-    if (given.length === 2) {
+    if (quantities.length === 2) {
       context.addIssue({
         code: 'custom',
         path: ['newQuantity'],

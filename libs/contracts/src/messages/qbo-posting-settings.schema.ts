@@ -58,7 +58,7 @@ function settingsObject<Shape extends z.core.$ZodLooseShape>(shape: Shape) {
   });
 }
 
-/** Returns true when `value` is an IANA time zone name that this runtime knows. */
+/** Returns true when `value` is an IANA time zone name that this runtime supports. */
 function isTimeZone(value: string): boolean {
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: value });

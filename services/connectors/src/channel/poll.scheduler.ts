@@ -117,7 +117,7 @@ export class PollScheduler implements OnApplicationBootstrap, BeforeApplicationS
     }
 
     // The channel rejected the stored grant, so every call would fail until the merchant
-    // reconnects. The sync log already says so once; polls would only repeat it.
+    // reconnects. The sync log already records that once, and polls would only repeat it.
     if (connection.status === 'reconnect_needed') {
       return 0;
     }

@@ -257,7 +257,7 @@ function mapTips(mapping: SquareMapping): Tip[] | undefined {
 
 /**
  * Maps each tender's `processing_fee_money`, the fee Square kept from that tender. Square's `Tender`
- * reference says the field is usually filled about ten seconds after the transaction, so the
+ * reference documents that the field is usually filled about ten seconds after the transaction, so the
  * result is undefined (unknown) unless some tender carries the field.
  * NOTE: Square's developer forum reports tenders with a `payment_id` that omit the field. Their fee
  * is then only in the Payments API's `processing_fee`, which the order path does not read.

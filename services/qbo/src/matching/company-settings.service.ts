@@ -130,12 +130,12 @@ export class CompanySettingsService {
  */
 function findEntries(snapshot: CompanyListsSnapshot, kind: ListKind, name: string): ListEntry[] {
   const entries: ListEntry[] = snapshot[LIST_FIELDS[kind]];
-  const wanted = matchKey(name);
+  const expectedKey = matchKey(name);
   const byFullName = kind === 'tax_code' || name.includes(':');
 
   return entries.filter((entry) => {
     const entryName = byFullName ? entry.name : (entry.name.split(':').pop() ?? entry.name);
 
-    return matchKey(entryName) === wanted;
+    return matchKey(entryName) === expectedKey;
   });
 }

@@ -155,11 +155,11 @@ describe(PayoutPostingService.name, () => {
     }, 60_000);
 
     it('holds orders for their payout', async () => {
-      const held = events.find(
+      const heldEvent = events.find(
         (event) => event.channelOrderId === '8001' && event.status === 'skipped',
       );
 
-      expect(held?.message).toContain('posts in the sales receipt of its payout');
+      expect(heldEvent?.message).toContain('posts in the sales receipt of its payout');
     });
 
     it('posts one receipt equal to the payout', () => {

@@ -39,9 +39,9 @@ export class OrderArchiveRepository {
   /**
    * Stores `ready` unless a newer version of the same order is already stored. The first version
    * of an order is inserted without a read, because on FerretDB 1.24 with SQLite an insert stays
-   * cheap as the archive grows, while a replace by `_id` took 2.4 to 3.5 times as long with 2,500
-   * stored documents as with 500 when measured locally. Only a redelivery or a changed order reads
-   * and replaces.
+   * cheap as the archive grows. A replace by `_id` took 2.4 to 3.5 times as long with 2,500 stored
+   * documents as with 500 in a local measurement. Only a redelivery or a changed order reads and
+   * replaces.
    */
   async save(ready: OrderReady): Promise<void> {
     const id = archiveId(ready.order.accountId, ready.order.channel, ready.order.channelOrderId);

@@ -94,10 +94,10 @@ describe('QuickBooksCompany deposits and deletions', () => {
     const depositId = [...company.transactions.values()].find(
       (txn) => txn.type === 'Deposit',
     )!.txnId;
-    const refused = send(company, txnDel('SalesReceipt', receipt));
+    const rejected = send(company, txnDel('SalesReceipt', receipt));
 
-    expect(refused.code).toBe(3170);
-    expect(refused.message).toContain('has been deposited');
+    expect(rejected.code).toBe(3170);
+    expect(rejected.message).toContain('has been deposited');
     expect(send(company, txnDel('Deposit', depositId)).code).toBe(0);
     expect(send(company, txnDel('SalesReceipt', receipt)).code).toBe(0);
     expect(company.transactions.has(receipt)).toBe(false);
@@ -108,10 +108,10 @@ describe('QuickBooksCompany deposits and deletions', () => {
     const receipt = salesReceipt(company, '25.00');
 
     company.closingDate = '2026-03-31';
-    const refused = send(company, txnDel('SalesReceipt', receipt));
+    const rejected = send(company, txnDel('SalesReceipt', receipt));
 
-    expect(refused.code).toBe(3180);
-    expect(refused.message).toContain('closing date');
+    expect(rejected.code).toBe(3180);
+    expect(rejected.message).toContain('closing date');
     expect(company.transactions.has(receipt)).toBe(true);
   });
 
